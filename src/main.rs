@@ -1,0 +1,3 @@
+//! The `omnilab` command line.
+
+fn main() {}
