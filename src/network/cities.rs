@@ -1,0 +1,608 @@
+//! The city table: where people live, for placing stores and customers.
+//!
+//! Owns [`City`], [`CityTable`] (read from CSV, sorted by population), the bundled copy of
+//! `data/us_cities_pop50k.csv` (971 US places of 50,000 or more, from GeoNames, CC BY 4.0; see
+//! `data/README.md`), [`Placement`] of stores at cities, and [`PopulationIndex`] for drawing
+//! cities in proportion to population. The only I/O is the reader or path the caller hands
+//! to [`CityTable::from_reader`] or [`CityTable::from_path`]; the only randomness is
+//! [`Placement::Sampled`], seeded by the caller. Knows nothing of nodes, demand or orders.
+
+use std::io::Read;
+use std::path::Path;
+
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use thiserror::Error;
+
+use super::geo::GeoPoint;
+
+/// The bundled table, embedded at compile time.
+const BUNDLED_CSV: &str = include_str!("../../data/us_cities_pop50k.csv");
+
+/// The name the bundled table goes by in error messages.
+const BUNDLED_NAME: &str = "data/us_cities_pop50k.csv (bundled)";
+
+/// One populated place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct City {
+    /// Place name, e.g. "New York City".
+    pub name: String,
+    /// State (first-level division) code, e.g. "NY".
+    pub state: String,
+    /// Where it is.
+    pub location: GeoPoint,
+    /// Inhabitants, always positive.
+    pub population: u64,
+    /// IANA time zone, e.g. "America/New_York".
+    pub timezone: String,
+}
+
+/// A table of cities, most populous first (equal populations by name, then state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CityTable {
+    /// The cities, in table order.
+    pub cities: Vec<City>,
+}
+
+/// How to choose the cities that get a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// The most populous cities.
+    Largest,
+    /// Distinct cities drawn at random with probability proportional to population, without
+    /// replacement, from a generator seeded with `seed`.
+    Sampled {
+        /// Seed of the Xoshiro256++ generator; the same seed gives the same cities.
+        seed: u64,
+    },
+}
+
+/// Why a city table could not be read or used. Every variant is fatal for the table; the
+/// `table` field is the source name the caller gave (a path, or "bundled").
+#[derive(Debug, Error)]
+pub enum CityTableError {
+    /// The source could not be read or is not well-formed CSV (the message gives the position).
+    #[error("{table}: cannot read the city table: {message}")]
+    Read {
+        /// Source name.
+        table: String,
+        /// What went wrong, from the reader.
+        message: String,
+    },
+    /// The header lacks a required column.
+    #[error("{table}: the header has no `{column}` column")]
+    MissingColumn {
+        /// Source name.
+        table: String,
+        /// The required column.
+        column: &'static str,
+    },
+    /// A numeric field does not parse.
+    #[error("{table}, line {line}: field `{field}`: {value:?} is not a number")]
+    BadNumber {
+        /// Source name.
+        table: String,
+        /// 1-based line in the source.
+        line: u64,
+        /// The column.
+        field: &'static str,
+        /// The text found.
+        value: String,
+    },
+    /// A text field that must have a value is blank.
+    #[error("{table}, line {line}: field `{field}` is empty")]
+    EmptyField {
+        /// Source name.
+        table: String,
+        /// 1-based line in the source.
+        line: u64,
+        /// The column.
+        field: &'static str,
+    },
+    /// A latitude outside [-90, 90].
+    #[error("{table}, line {line}: field `lat`: latitude {value} is outside [-90, 90]")]
+    LatitudeOutOfRange {
+        /// Source name.
+        table: String,
+        /// 1-based line in the source.
+        line: u64,
+        /// The latitude found.
+        value: f64,
+    },
+    /// A longitude outside [-180, 180].
+    #[error("{table}, line {line}: field `lon`: longitude {value} is outside [-180, 180]")]
+    LongitudeOutOfRange {
+        /// Source name.
+        table: String,
+        /// 1-based line in the source.
+        line: u64,
+        /// The longitude found.
+        value: f64,
+    },
+    /// A population of zero or less.
+    #[error("{table}, line {line}: field `population`: {value} is not positive")]
+    NonPositivePopulation {
+        /// Source name.
+        table: String,
+        /// 1-based line in the source.
+        line: u64,
+        /// The population found.
+        value: i64,
+    },
+    /// The table has a header but no city.
+    #[error("{table}: the city table has no rows")]
+    Empty {
+        /// Source name.
+        table: String,
+    },
+    /// More cities were requested than the table has.
+    #[error("asked to place {requested} stores at distinct cities, but the table has {available}")]
+    TooManyRequested {
+        /// Cities asked for.
+        requested: usize,
+        /// Cities in the table.
+        available: usize,
+    },
+}
+
+/// Column positions of the fields the table uses, found from the header.
+struct Columns {
+    name: usize,
+    state: usize,
+    lat: usize,
+    lon: usize,
+    population: usize,
+    timezone: usize,
+}
+
+impl CityTable {
+    /// The table the crate ships: 971 US places of at least 50,000 inhabitants, New York City
+    /// first. Parsed on every call (about a millisecond); keep the result.
+    pub fn bundled() -> CityTable {
+        CityTable::from_reader(BUNDLED_CSV.as_bytes(), BUNDLED_NAME)
+            .expect("the bundled city table is well-formed; a unit test parses it")
+    }
+
+    /// Reads a table from CSV with a header naming at least the columns `name`, `admin1`
+    /// (the state), `lat`, `lon`, `population` and `timezone`, in any order (the bundled file
+    /// also has `geonameid` and `country`, which are ignored). `source_name` names the source
+    /// in errors. The result is sorted most populous first.
+    pub fn from_reader(reader: impl Read, source_name: &str) -> Result<CityTable, CityTableError> {
+        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(reader);
+        let read_error = |e: csv::Error| CityTableError::Read {
+            table: source_name.to_string(),
+            message: e.to_string(),
+        };
+
+        let header = csv.headers().map_err(read_error)?.clone();
+        let columns = Columns::find(&header, source_name)?;
+
+        let mut cities = Vec::new();
+        for record in csv.records() {
+            let record = record.map_err(read_error)?;
+            cities.push(columns.city(&record, source_name)?);
+        }
+        if cities.is_empty() {
+            return Err(CityTableError::Empty { table: source_name.to_string() });
+        }
+
+        cities.sort_by(|a, b| {
+            b.population
+                .cmp(&a.population)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.state.cmp(&b.state))
+        });
+        Ok(CityTable { cities })
+    }
+
+    /// Reads a table from the CSV file at `path` (see [`CityTable::from_reader`]); errors name
+    /// the path.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<CityTable, CityTableError> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path)
+            .map_err(|e| CityTableError::Read { table: name.clone(), message: e.to_string() })?;
+        CityTable::from_reader(std::io::BufReader::new(file), &name)
+    }
+
+    /// The number of cities.
+    pub fn len(&self) -> usize {
+        self.cities.len()
+    }
+
+    /// Whether the table has no city (never true for a table that was read successfully).
+    pub fn is_empty(&self) -> bool {
+        self.cities.is_empty()
+    }
+
+    /// Total population of all cities.
+    pub fn total_population(&self) -> u64 {
+        self.cities.iter().map(|city| city.population).sum()
+    }
+
+    /// Each city's share of the total population, in table order; the shares sum to 1.
+    pub fn weights(&self) -> Vec<f64> {
+        let total = self.total_population().max(1) as f64;
+        self.cities.iter().map(|city| city.population as f64 / total).collect()
+    }
+
+    /// A cumulative-population index for drawing cities in proportion to population.
+    pub fn population_index(&self) -> PopulationIndex {
+        let cumulative = self
+            .cities
+            .iter()
+            .scan(0u64, |running, city| {
+                *running += city.population;
+                Some(*running)
+            })
+            .collect();
+        PopulationIndex { cumulative }
+    }
+
+    /// Indices of `n` distinct cities chosen by `placement`.
+    ///
+    /// `Largest` gives the `n` most populous, most populous first. `Sampled` draws without
+    /// replacement with probability proportional to population (Efraimidis and Spirakis,
+    /// "Weighted random sampling with a reservoir", Information Processing Letters 97, 2006:
+    /// each city gets the key `ln(u) / population` for a uniform `u`, and the `n` largest keys
+    /// win), returned in draw order; deterministic for a seed. O(N log N) for N cities.
+    pub fn place(&self, n: usize, placement: Placement) -> Result<Vec<usize>, CityTableError> {
+        if n > self.cities.len() {
+            return Err(CityTableError::TooManyRequested {
+                requested: n,
+                available: self.cities.len(),
+            });
+        }
+
+        let mut ranked = match placement {
+            Placement::Largest => self.largest_keys(),
+            Placement::Sampled { seed } => self.sampling_keys(seed),
+        };
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok(ranked.into_iter().take(n).map(|(_, index)| index).collect())
+    }
+
+    /// Keys that rank cities by population, larger first, ties by the table's name order.
+    fn largest_keys(&self) -> Vec<(f64, usize)> {
+        let mut order: Vec<usize> = (0..self.cities.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.cities[a], &self.cities[b]);
+            b.population.cmp(&a.population).then_with(|| a.name.cmp(&b.name))
+        });
+        let n = order.len();
+        order.into_iter().enumerate().map(|(rank, index)| ((n - rank) as f64, index)).collect()
+    }
+
+    /// The Efraimidis-Spirakis key of every city, one uniform draw per city in table order.
+    fn sampling_keys(&self, seed: u64) -> Vec<(f64, usize)> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        self.cities
+            .iter()
+            .enumerate()
+            .map(|(index, city)| {
+                let u = 1.0 - rng.random::<f64>();
+                (u.ln() / city.population.max(1) as f64, index)
+            })
+            .collect()
+    }
+}
+
+impl Columns {
+    fn find(header: &csv::StringRecord, table: &str) -> Result<Columns, CityTableError> {
+        let position = |column: &'static str| {
+            header
+                .iter()
+                .position(|h| h == column)
+                .ok_or_else(|| CityTableError::MissingColumn { table: table.to_string(), column })
+        };
+        Ok(Columns {
+            name: position("name")?,
+            state: position("admin1")?,
+            lat: position("lat")?,
+            lon: position("lon")?,
+            population: position("population")?,
+            timezone: position("timezone")?,
+        })
+    }
+
+    fn city(&self, record: &csv::StringRecord, table: &str) -> Result<City, CityTableError> {
+        let line = record.position().map_or(0, |p| p.line());
+        let field = FieldReader { record, table, line };
+
+        let lat = field.number("lat", self.lat)?;
+        if !(-90.0..=90.0).contains(&lat) {
+            return Err(CityTableError::LatitudeOutOfRange {
+                table: table.to_string(),
+                line,
+                value: lat,
+            });
+        }
+        let lon = field.number("lon", self.lon)?;
+        if !(-180.0..=180.0).contains(&lon) {
+            return Err(CityTableError::LongitudeOutOfRange {
+                table: table.to_string(),
+                line,
+                value: lon,
+            });
+        }
+
+        Ok(City {
+            name: field.text("name", self.name)?,
+            state: field.text("admin1", self.state)?,
+            location: GeoPoint::new(lat, lon),
+            population: field.population(self.population)?,
+            timezone: field.text("timezone", self.timezone)?,
+        })
+    }
+}
+
+/// Reads typed fields of one record, producing errors that name the table, line and field.
+struct FieldReader<'a> {
+    record: &'a csv::StringRecord,
+    table: &'a str,
+    line: u64,
+}
+
+impl FieldReader<'_> {
+    fn raw(&self, column: usize) -> &str {
+        self.record.get(column).unwrap_or("")
+    }
+
+    fn text(&self, field: &'static str, column: usize) -> Result<String, CityTableError> {
+        let value = self.raw(column);
+        if value.is_empty() {
+            return Err(CityTableError::EmptyField {
+                table: self.table.to_string(),
+                line: self.line,
+                field,
+            });
+        }
+        Ok(value.to_string())
+    }
+
+    fn number(&self, field: &'static str, column: usize) -> Result<f64, CityTableError> {
+        let value = self.raw(column);
+        value
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| self.bad_number(field, value))
+    }
+
+    fn population(&self, column: usize) -> Result<u64, CityTableError> {
+        let value = self.raw(column);
+        let parsed: i64 = value.parse().map_err(|_| self.bad_number("population", value))?;
+        u64::try_from(parsed).ok().filter(|&p| p > 0).ok_or(CityTableError::NonPositivePopulation {
+            table: self.table.to_string(),
+            line: self.line,
+            value: parsed,
+        })
+    }
+
+    fn bad_number(&self, field: &'static str, value: &str) -> CityTableError {
+        CityTableError::BadNumber {
+            table: self.table.to_string(),
+            line: self.line,
+            field,
+            value: value.to_string(),
+        }
+    }
+}
+
+/// Cumulative populations in table order, for drawing a city with probability proportional to
+/// its population from one uniform number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PopulationIndex {
+    cumulative: Vec<u64>,
+}
+
+impl PopulationIndex {
+    /// Running totals of population, in table order; the last is the total.
+    pub fn cumulative(&self) -> &[u64] {
+        &self.cumulative
+    }
+
+    /// The total population.
+    pub fn total(&self) -> u64 {
+        self.cumulative.last().copied().unwrap_or(0)
+    }
+
+    /// The city at cumulative share `fraction` of the population: for `fraction` uniform in
+    /// [0, 1), city `i` comes out with probability `population_i / total`. Values outside
+    /// [0, 1) are clamped into it. `None` only for an empty table. O(log N).
+    pub fn pick(&self, fraction: f64) -> Option<usize> {
+        let total = self.total();
+        if total == 0 {
+            return None;
+        }
+        let scaled = (fraction.clamp(0.0, 1.0) * total as f64) as u64;
+        let person = scaled.min(total - 1);
+        Some(self.cumulative.partition_point(|&running| running <= person))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = "\
+geonameid,name,country,admin1,lat,lon,population,timezone
+1,Smallville,US,KS,39.0,-98.0,50000,America/Chicago
+2,Metropolis,US,NY,40.7,-74.0,2000000,America/New_York
+3,Gotham,US,NJ,40.7,-74.2,2000000,America/New_York
+";
+
+    fn small() -> CityTable {
+        CityTable::from_reader(SMALL.as_bytes(), "small.csv").unwrap()
+    }
+
+    #[test]
+    fn bundled_table_loads() {
+        let table = CityTable::bundled();
+        assert_eq!(table.len(), 971);
+        assert_eq!(table.cities[0].name, "New York City");
+        assert_eq!(table.cities[0].state, "NY");
+        assert_eq!(table.cities[0].timezone, "America/New_York");
+        assert_eq!(table.cities[1].name, "Los Angeles");
+        assert!(table.cities.windows(2).all(|w| w[0].population >= w[1].population));
+        let total = table.total_population() as f64;
+        assert!((total / 1e6 - 144.6).abs() < 0.1, "total population {total}");
+    }
+
+    #[test]
+    fn sorted_by_population_then_name() {
+        let names: Vec<_> = small().cities.into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["Gotham", "Metropolis", "Smallville"]);
+    }
+
+    #[test]
+    fn column_order_does_not_matter_and_extras_are_ignored() {
+        let csv = "timezone,population,lon,lat,admin1,name,extra\n\
+                   America/Denver,60000,-105.0,39.7,CO,Denver,x\n";
+        let table = CityTable::from_reader(csv.as_bytes(), "shuffled.csv").unwrap();
+        let city = &table.cities[0];
+        assert_eq!((city.name.as_str(), city.state.as_str()), ("Denver", "CO"));
+        assert_eq!(city.population, 60_000);
+        assert!((city.location.lon + 105.0).abs() < 1e-12);
+    }
+
+    fn error_for(csv: &str) -> String {
+        CityTable::from_reader(csv.as_bytes(), "bad.csv").unwrap_err().to_string()
+    }
+
+    const HEADER: &str = "geonameid,name,country,admin1,lat,lon,population,timezone\n";
+
+    #[test]
+    fn errors_name_the_source_line_and_field() {
+        let bad_lat = format!("{HEADER}1,A,US,KS,39.0,-98.0,50000,Z\n2,B,US,KS,95.5,-98.0,1,Z\n");
+        assert_eq!(
+            error_for(&bad_lat),
+            "bad.csv, line 3: field `lat`: latitude 95.5 is outside [-90, 90]"
+        );
+
+        let bad_number = format!("{HEADER}1,A,US,KS,39.0,west,50000,Z\n");
+        assert_eq!(
+            error_for(&bad_number),
+            "bad.csv, line 2: field `lon`: \"west\" is not a number"
+        );
+
+        let bad_lon = format!("{HEADER}1,A,US,KS,39.0,-198.0,50000,Z\n");
+        assert!(error_for(&bad_lon).contains("longitude -198"));
+
+        let zero = format!("{HEADER}1,A,US,KS,39.0,-98.0,0,Z\n");
+        assert_eq!(error_for(&zero), "bad.csv, line 2: field `population`: 0 is not positive");
+
+        let negative = format!("{HEADER}1,A,US,KS,39.0,-98.0,-7,Z\n");
+        assert!(error_for(&negative).contains("-7 is not positive"));
+
+        let fractional = format!("{HEADER}1,A,US,KS,39.0,-98.0,12.5,Z\n");
+        assert!(error_for(&fractional).contains("field `population`: \"12.5\" is not a number"));
+
+        let blank_name = format!("{HEADER}1,,US,KS,39.0,-98.0,5,Z\n");
+        assert_eq!(error_for(&blank_name), "bad.csv, line 2: field `name` is empty");
+    }
+
+    #[test]
+    fn structural_errors() {
+        let missing = "name,admin1,lat,lon,timezone\nA,KS,1,2,Z\n";
+        assert_eq!(error_for(missing), "bad.csv: the header has no `population` column");
+
+        assert_eq!(error_for(HEADER), "bad.csv: the city table has no rows");
+
+        let ragged = format!("{HEADER}1,A,US,KS,39.0\n");
+        let message = error_for(&ragged);
+        assert!(message.starts_with("bad.csv: cannot read the city table:"), "{message}");
+        assert!(message.contains("line: 2"), "{message}");
+
+        let missing_file = CityTable::from_path("/nonexistent/cities.csv").unwrap_err();
+        assert!(missing_file.to_string().starts_with("/nonexistent/cities.csv: cannot read"));
+    }
+
+    #[test]
+    fn from_path_reads_a_file() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut file, SMALL.as_bytes()).unwrap();
+        assert_eq!(CityTable::from_path(file.path()).unwrap(), small());
+    }
+
+    #[test]
+    fn largest_placement_takes_the_most_populous() {
+        let table = CityTable::bundled();
+        let placed = table.place(10, Placement::Largest).unwrap();
+        assert_eq!(placed, (0..10).collect::<Vec<_>>());
+        assert_eq!(table.place(0, Placement::Largest).unwrap(), Vec::<usize>::new());
+        assert_eq!(table.place(971, Placement::Largest).unwrap().len(), 971);
+    }
+
+    #[test]
+    fn too_many_is_an_error() {
+        let err = small().place(4, Placement::Sampled { seed: 1 }).unwrap_err();
+        assert!(matches!(err, CityTableError::TooManyRequested { requested: 4, available: 3 }));
+    }
+
+    #[test]
+    fn sampled_placement_is_deterministic_distinct_and_seed_dependent() {
+        let table = CityTable::bundled();
+        let first = table.place(25, Placement::Sampled { seed: 7 }).unwrap();
+        let again = table.place(25, Placement::Sampled { seed: 7 }).unwrap();
+        let other = table.place(25, Placement::Sampled { seed: 8 }).unwrap();
+        assert_eq!(first, again);
+        assert_ne!(first, other);
+
+        let mut distinct = first.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 25);
+        assert!(first.iter().all(|&i| i < table.len()));
+    }
+
+    #[test]
+    fn sampled_placement_favours_large_cities() {
+        // New York holds about 6% of the table's population, the smallest city about 0.035%.
+        let table = CityTable::bundled();
+        let smallest = table.len() - 1;
+        let (mut new_york, mut tiny) = (0, 0);
+        for seed in 0..400 {
+            let placed = table.place(5, Placement::Sampled { seed }).unwrap();
+            new_york += usize::from(placed.contains(&0));
+            tiny += usize::from(placed.contains(&smallest));
+        }
+        assert!(new_york > 60, "New York placed {new_york} times of 400");
+        assert!(tiny < 10, "the smallest city placed {tiny} times of 400");
+    }
+
+    #[test]
+    fn first_draw_follows_population_shares() {
+        // The first of a sample of one is a single weighted draw: Gotham and Metropolis should
+        // each win about 2/4.05 of the time, Smallville about 1.2%.
+        let table = small();
+        let mut wins = [0u32; 3];
+        for seed in 0..4000 {
+            wins[table.place(1, Placement::Sampled { seed }).unwrap()[0]] += 1;
+        }
+        let shares = wins.map(|w| f64::from(w) / 4000.0);
+        assert!((shares[0] - 2.0 / 4.05).abs() < 0.04, "{shares:?}");
+        assert!((shares[1] - 2.0 / 4.05).abs() < 0.04, "{shares:?}");
+        assert!(shares[2] < 0.03, "{shares:?}");
+    }
+
+    #[test]
+    fn weights_and_population_index_agree() {
+        let table = small();
+        let weights = table.weights();
+        assert!((weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+
+        let index = table.population_index();
+        assert_eq!(index.cumulative(), [2_000_000, 4_000_000, 4_050_000]);
+        assert_eq!(index.total(), table.total_population());
+        assert_eq!(index.pick(0.0), Some(0));
+        assert_eq!(index.pick(0.49), Some(0));
+        assert_eq!(index.pick(0.5), Some(1));
+        assert_eq!(index.pick(0.99), Some(2));
+        assert_eq!(index.pick(1.0), Some(2));
+        assert_eq!(index.pick(-3.0), Some(0));
+
+        let empty = CityTable { cities: Vec::new() };
+        assert_eq!(empty.population_index().pick(0.5), None);
+    }
+}
