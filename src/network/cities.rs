@@ -7,6 +7,7 @@
 //! to [`CityTable::from_reader`] or [`CityTable::from_path`]; the only randomness is
 //! [`Placement::Sampled`], seeded by the caller. Knows nothing of nodes, demand or orders.
 
+use std::cmp::Ordering;
 use std::io::Read;
 use std::path::Path;
 
@@ -186,12 +187,7 @@ impl CityTable {
             return Err(CityTableError::Empty { table: source_name.to_string() });
         }
 
-        cities.sort_by(|a, b| {
-            b.population
-                .cmp(&a.population)
-                .then_with(|| a.name.cmp(&b.name))
-                .then_with(|| a.state.cmp(&b.state))
-        });
+        cities.sort_by(table_order);
         Ok(CityTable { cities })
     }
 
@@ -254,37 +250,47 @@ impl CityTable {
             });
         }
 
-        let mut ranked = match placement {
-            Placement::Largest => self.largest_keys(),
-            Placement::Sampled { seed } => self.sampling_keys(seed),
+        let order = match placement {
+            Placement::Largest => self.by_population(),
+            Placement::Sampled { seed } => self.in_draw_order(seed),
         };
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        Ok(ranked.into_iter().take(n).map(|(_, index)| index).collect())
+        Ok(order.into_iter().take(n).collect())
     }
 
-    /// Keys that rank cities by population, larger first, ties by the table's name order.
-    fn largest_keys(&self) -> Vec<(f64, usize)> {
+    /// Every city index, most populous first, ties by name then state (the table's own order
+    /// when it was read, recomputed in case `cities` was edited).
+    fn by_population(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.cities.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&self.cities[a], &self.cities[b]);
-            b.population.cmp(&a.population).then_with(|| a.name.cmp(&b.name))
-        });
-        let n = order.len();
-        order.into_iter().enumerate().map(|(rank, index)| ((n - rank) as f64, index)).collect()
+        order.sort_by(|&a, &b| table_order(&self.cities[a], &self.cities[b]));
+        order
     }
 
-    /// The Efraimidis-Spirakis key of every city, one uniform draw per city in table order.
-    fn sampling_keys(&self, seed: u64) -> Vec<(f64, usize)> {
+    /// Every city index in the order a weighted draw without replacement would pick them:
+    /// one uniform `u` per city in table order, key `ln(u) / population`, largest key first
+    /// (ties to the smaller index).
+    fn in_draw_order(&self, seed: u64) -> Vec<usize> {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-        self.cities
+        let mut keyed: Vec<(f64, usize)> = self
+            .cities
             .iter()
             .enumerate()
             .map(|(index, city)| {
                 let u = 1.0 - rng.random::<f64>();
                 (u.ln() / city.population.max(1) as f64, index)
             })
-            .collect()
+            .collect();
+
+        keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        keyed.into_iter().map(|(_, index)| index).collect()
     }
+}
+
+/// The order of a city table: most populous first, then by name, then by state.
+fn table_order(a: &City, b: &City) -> Ordering {
+    b.population
+        .cmp(&a.population)
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.state.cmp(&b.state))
 }
 
 impl Columns {
