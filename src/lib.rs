@@ -3,5 +3,9 @@
 //!
 //! (The guide to the crate grows here as the layers land.)
 
+pub mod catalog;
+pub mod engine;
 pub mod ids;
 pub mod network;
+pub mod orders;
+pub mod stats;

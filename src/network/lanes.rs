@@ -3,13 +3,15 @@
 //! Owns [`Lane`] (cost per unit and lead time of one directed lane), [`Lanes`] (a petgraph
 //! `DiGraph` with one graph node per network node, graph index = `NodeId` index), and the
 //! shortest-path search: [`Lanes::cheapest_path`] for one pair and [`Lanes::paths_from`] for
-//! every destination from one origin. Paths are computed on demand, not cached: a search is
-//! Dijkstra with a binary heap, O((V + E) log V), which for a network of 1,000 nodes and a few
-//! thousand lanes is well under a millisecond; callers asking many questions from one origin
-//! should keep the [`PathTree`]. Knows nothing of inventory, orders or the simulator.
+//! every destination from one origin. A search is Dijkstra with a binary heap,
+//! O((V + E) log V); each origin's tree is computed on first use and kept (thread-safely, so
+//! replications running in parallel share it), because routing asks the same questions for
+//! every order: [`Lanes::transfer`] answers one in O(1) after the first. Adding a lane clears
+//! the kept trees. Knows nothing of inventory, orders or the simulator.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::OnceLock;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -51,6 +53,8 @@ impl LanePath {
 #[derive(Clone, Debug, Default)]
 pub struct Lanes {
     graph: DiGraph<NodeId, Lane>,
+    /// The path tree of each origin, computed on first use.
+    trees: Vec<OnceLock<PathTree>>,
 }
 
 impl Lanes {
@@ -97,6 +101,7 @@ impl Lanes {
         }
 
         self.graph.update_edge(graph_index(from), graph_index(to), lane);
+        self.forget_trees();
         Ok(())
     }
 
@@ -129,7 +134,26 @@ impl Lanes {
         if to.index() >= self.node_count() {
             return None;
         }
-        self.search(from, Some(to)).path_to(to)
+        self.tree(from)?.path_to(to)
+    }
+
+    /// Cost per unit and lead time of the cheapest path from `from` to `to`, without building
+    /// the hop list; O(1) once `from`'s tree is kept. `None` if unreachable or the same node.
+    pub fn transfer(&self, from: NodeId, to: NodeId) -> Option<(f64, u64)> {
+        if from == to {
+            return None;
+        }
+        let label = self.tree(from)?.best.get(to.index()).copied().flatten()?;
+        Some((label.cost, label.lead_time))
+    }
+
+    /// The kept path tree of `from`, computed on first use; `None` outside the graph.
+    pub fn tree(&self, from: NodeId) -> Option<&PathTree> {
+        if self.graph.edge_count() == 0 || from.index() >= self.node_count() {
+            return None;
+        }
+        let slot = self.trees.get(from.index())?;
+        Some(slot.get_or_init(|| self.search(from, None)))
     }
 
     /// The cheapest paths from `from` to every node, by Dijkstra's algorithm on cost.
@@ -148,6 +172,12 @@ impl Lanes {
             let id = NodeId::from_index(self.graph.node_count());
             self.graph.add_node(id);
         }
+        self.forget_trees();
+    }
+
+    /// Drops every kept path tree (the graph changed).
+    fn forget_trees(&mut self) {
+        self.trees = (0..self.graph.node_count()).map(|_| OnceLock::new()).collect();
     }
 
     fn search(&self, from: NodeId, target: Option<NodeId>) -> PathTree {
