@@ -175,11 +175,17 @@ mod tests {
 
     #[test]
     fn paired_interval_uses_differences() {
-        // Differences 1, 2, 3: mean 2, sd 1, n 3: half width 4.3027 / sqrt(3).
+        // Differences 1, 2, 3: mean 2, sd 1, n 3: half width 4.3027 / sqrt(3) = 2.484,
+        // so the interval still covers zero.
         let i = paired_interval(&[11.0, 22.0, 33.0], &[10.0, 20.0, 30.0]);
         let half = 4.3027 / 3f64.sqrt();
         assert!((i.mean - 2.0).abs() < 1e-12);
         assert!((i.high - (2.0 + half)).abs() < 1e-3);
+        assert!(!i.excludes_zero());
+
+        // Differences 1.9, 2.0, 2.1: sd 0.1, half width 0.248: significant.
+        let i = paired_interval(&[11.9, 22.0, 32.1], &[10.0, 20.0, 30.0]);
+        assert!((i.mean - 2.0).abs() < 1e-9);
         assert!(i.excludes_zero());
     }
 

@@ -149,9 +149,6 @@ impl Lanes {
 
     /// The kept path tree of `from`, computed on first use; `None` outside the graph.
     pub fn tree(&self, from: NodeId) -> Option<&PathTree> {
-        if self.graph.edge_count() == 0 || from.index() >= self.node_count() {
-            return None;
-        }
         let slot = self.trees.get(from.index())?;
         Some(slot.get_or_init(|| self.search(from, None)))
     }
