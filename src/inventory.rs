@@ -57,6 +57,8 @@ mod error;
 mod flows;
 mod ledger;
 mod position;
+#[cfg(test)]
+mod properties;
 mod transit;
 
 pub use error::{FlowImbalance, LedgerError, LedgerImbalance};

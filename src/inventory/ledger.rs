@@ -31,7 +31,7 @@ use super::transit::Transit;
 /// The OMS's record of stock per (node, sku), with the physical truth beside it.
 ///
 /// See the [module documentation](crate::inventory) for the states and the rules.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ledger {
     num_nodes: usize,
     num_skus: usize,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::ids::{SimTime, Units};
 
 /// Batches in transit, per position index.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Transit {
     batches: HashMap<u32, Vec<(SimTime, Units)>>,
 }
