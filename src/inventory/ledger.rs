@@ -186,6 +186,14 @@ impl Ledger {
         self.stocking_list(sku).iter().map(|&(node, index)| (node, &self.positions[index as usize]))
     }
 
+    /// Every position with its node and sku, in sku then node order.
+    pub fn positions(&self) -> impl Iterator<Item = (NodeId, SkuId, &Position)> {
+        self.stocking.iter().enumerate().flat_map(move |(sku, list)| {
+            let sku = SkuId::from_index(sku);
+            list.iter().map(move |&(node, index)| (node, sku, &self.positions[index as usize]))
+        })
+    }
+
     /// The batches in transit to `node` for `sku`, earliest arrival first.
     pub fn in_transit_batches(&self, node: NodeId, sku: SkuId) -> &[(SimTime, Units)] {
         match self.find(node, sku) {
@@ -212,7 +220,7 @@ impl Ledger {
     /// Checks every position: its shelf, quarantine, staged and in-transit units add up to its
     /// net inflow. Names the first unbalanced position, in sku then node order.
     pub fn audit(&self) -> Result<(), LedgerImbalance> {
-        for (sku, node, position) in self.all_positions() {
+        for (node, sku, position) in self.positions() {
             let expected = u64::from(position.net_inflow());
             let found = position.held();
             if expected != found {
@@ -233,14 +241,6 @@ impl Ledger {
             }
         }
         Ok(())
-    }
-
-    /// Every position with its sku and node, in sku then node order.
-    fn all_positions(&self) -> impl Iterator<Item = (SkuId, NodeId, &Position)> {
-        self.stocking.iter().enumerate().flat_map(move |(sku, list)| {
-            let sku = SkuId::from_index(sku);
-            list.iter().map(move |&(node, index)| (sku, node, &self.positions[index as usize]))
-        })
     }
 
     /// The stocking list of `sku` (empty for an unknown sku).
@@ -403,6 +403,10 @@ mod tests {
         let on_hand: Vec<(u32, Units)> =
             ledger.stocking_positions(s(0)).map(|(node, p)| (node.0, p.on_hand())).collect();
         assert_eq!(on_hand, [(0, 1), (2, 5)]);
+
+        let all: Vec<(u32, u32)> =
+            ledger.positions().map(|(node, sku, _)| (node.0, sku.0)).collect();
+        assert_eq!(all, [(0, 0), (2, 0)]);
     }
 
     #[test]
