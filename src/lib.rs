@@ -4,8 +4,12 @@
 //! (The guide to the crate grows here as the layers land.)
 
 pub mod catalog;
+pub mod cost;
 pub mod engine;
 pub mod ids;
+pub mod inventory;
 pub mod network;
+pub mod orchestrator;
 pub mod orders;
+pub mod routing;
 pub mod stats;
