@@ -1,0 +1,287 @@
+//! The orchestrator: what an OMS does with an order between checkout and the pick queue.
+//!
+//! [`Orchestrator::route`] asks the active policy for a plan (made on the ATP the storefront
+//! sees), reserves the units on the live record, asks the policy to reroute units whose
+//! reservation the record refuses (a stale view oversold them), groups the assignments into
+//! shipments, books each node's daily capacity and computes each shipment's promise.
+//! [`Orchestrator::reroute`] handles a short pick: it asks the policy for another node, or
+//! reports the units it could not place so the caller cancels them.
+//!
+//! Key types: [`Orchestrator`], [`Routed`], [`ShipmentPlan`]. The orchestrator draws no
+//! random numbers and does no I/O; it changes the ledger only by reserving.
+
+pub mod promise;
+
+use crate::catalog::Catalog;
+use crate::ids::{NodeId, SimTime, SkuId, Units};
+use crate::inventory::{Ledger, LedgerError};
+use crate::network::Network;
+use crate::orders::{Assignment, CancelReason, Method, Order, Unserved};
+use crate::routing::{CapacityBook, DemandRates, Explanation, NetworkView, Policy};
+
+/// How many times the orchestrator asks the policy for another node for the same units.
+const MAX_REROUTES: usize = 3;
+
+/// Units of one line in a shipment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShipmentLine {
+    /// Index of the line in the order.
+    pub line: usize,
+    /// The SKU.
+    pub sku: SkuId,
+    /// Units reserved at the node.
+    pub units: Units,
+}
+
+/// One node's part of an order, reserved and promised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShipmentPlan {
+    /// The node that picks.
+    pub node: NodeId,
+    /// How it serves the customer.
+    pub method: Method,
+    /// The pickup store for pickup methods; the node itself otherwise.
+    pub destination: NodeId,
+    /// What it picks.
+    pub lines: Vec<ShipmentLine>,
+    /// The time quoted for this part.
+    pub promise: SimTime,
+}
+
+/// The outcome of routing one order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Routed {
+    /// Reserved shipments, one per node (and method).
+    pub shipments: Vec<ShipmentPlan>,
+    /// Units nobody could take, with the reason.
+    pub cancelled: Vec<Unserved>,
+    /// The promise quoted to the customer: the latest part, or the channel's own SLA.
+    pub promise: SimTime,
+    /// How many times a reservation was refused and the units rerouted.
+    pub reservation_reroutes: u32,
+}
+
+/// Routes orders and reroutes short picks for one policy run.
+#[derive(Clone, Debug)]
+pub struct Orchestrator {
+    capacity: CapacityBook,
+    rates: Option<DemandRates>,
+}
+
+impl Orchestrator {
+    /// An orchestrator for `network`, with demand rates for days-of-cover keys if known.
+    pub fn new(network: &Network, rates: Option<DemandRates>) -> Self {
+        Orchestrator { capacity: CapacityBook::new(network), rates }
+    }
+
+    /// Today's orders per node.
+    pub fn capacity(&self) -> &CapacityBook {
+        &self.capacity
+    }
+
+    /// Routes `order` under `policy`, reserving on `ledger`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn route(
+        &mut self,
+        order: &Order,
+        policy: &mut dyn Policy,
+        ledger: &mut Ledger,
+        network: &Network,
+        catalog: &Catalog,
+        explain: Option<&mut Explanation>,
+    ) -> Routed {
+        let now = ledger.now();
+        self.capacity.roll_to(now);
+        let plan = {
+            let view = self.view(network, catalog, ledger);
+            policy.plan(order, &view, explain)
+        };
+
+        let mut routed = Routed { cancelled: plan.unserved.clone(), ..Routed::default() };
+        let mut reserved: Vec<Assignment> = Vec::with_capacity(plan.assignments.len());
+        for a in plan.assignments {
+            let (held, reroutes) =
+                self.reserve_or_reroute(order, a, policy, ledger, network, catalog, &mut routed);
+            reserved.extend(held);
+            routed.reservation_reroutes += reroutes;
+        }
+
+        routed.shipments = self.make_shipments(order, &reserved, network, now);
+        routed.promise = quoted_promise(order, &routed.shipments);
+        routed
+    }
+
+    /// Finds a new home for `units` of line `line` that `from` could not pick. Returns the new
+    /// shipments (reserved and booked) and the units nobody could take.
+    #[allow(clippy::too_many_arguments)]
+    pub fn reroute(
+        &mut self,
+        order: &Order,
+        line: usize,
+        units: Units,
+        from: NodeId,
+        policy: &mut dyn Policy,
+        ledger: &mut Ledger,
+        network: &Network,
+        catalog: &Catalog,
+    ) -> (Vec<ShipmentPlan>, Units) {
+        let now = ledger.now();
+        self.capacity.roll_to(now);
+        let mut held = Vec::new();
+        let mut exclude = vec![from];
+        let mut left = units;
+        for _ in 0..MAX_REROUTES {
+            if left == 0 {
+                break;
+            }
+            let options = {
+                let view = self.view(network, catalog, ledger);
+                policy.reroute(order, line, left, &exclude, &view)
+            };
+            if options.is_empty() {
+                break;
+            }
+            for a in options {
+                exclude.push(a.node);
+                let got = reserve_up_to(ledger, a.node, order.lines[line].sku, a.units.min(left));
+                if got > 0 {
+                    held.push(Assignment { units: got, ..a });
+                    left -= got;
+                }
+            }
+        }
+        (self.make_shipments(order, &held, network, now), left)
+    }
+
+    fn view<'a>(
+        &'a self,
+        network: &'a Network,
+        catalog: &'a Catalog,
+        ledger: &'a Ledger,
+    ) -> NetworkView<'a> {
+        NetworkView {
+            network,
+            catalog,
+            ledger,
+            capacity: &self.capacity,
+            rates: self.rates.as_ref(),
+        }
+    }
+
+    /// Reserves assignment `a`; what the live record refuses is rerouted up to
+    /// [`MAX_REROUTES`] times, then cancelled as `no_stock`.
+    #[allow(clippy::too_many_arguments)]
+    fn reserve_or_reroute(
+        &mut self,
+        order: &Order,
+        a: Assignment,
+        policy: &mut dyn Policy,
+        ledger: &mut Ledger,
+        network: &Network,
+        catalog: &Catalog,
+        routed: &mut Routed,
+    ) -> (Vec<Assignment>, u32) {
+        let sku = order.lines[a.line].sku;
+        let got = reserve_up_to(ledger, a.node, sku, a.units);
+        let mut held = Vec::new();
+        if got > 0 {
+            held.push(Assignment { units: got, ..a });
+        }
+        let mut left = a.units - got;
+        let mut exclude = vec![a.node];
+        let mut reroutes = 0;
+        while left > 0 && (reroutes as usize) < MAX_REROUTES {
+            reroutes += 1;
+            let options = {
+                let view = self.view(network, catalog, ledger);
+                policy.reroute(order, a.line, left, &exclude, &view)
+            };
+            if options.is_empty() {
+                break;
+            }
+            for b in options {
+                exclude.push(b.node);
+                let got = reserve_up_to(ledger, b.node, sku, b.units.min(left));
+                if got > 0 {
+                    held.push(Assignment { units: got, ..b });
+                    left -= got;
+                }
+            }
+        }
+        if left > 0 {
+            routed.cancelled.push(Unserved {
+                line: a.line,
+                units: left,
+                reason: CancelReason::NoStock,
+            });
+        }
+        (held, reroutes)
+    }
+
+    /// Groups reserved assignments into shipments, books capacity and promises each.
+    fn make_shipments(
+        &mut self,
+        order: &Order,
+        held: &[Assignment],
+        network: &Network,
+        now: SimTime,
+    ) -> Vec<ShipmentPlan> {
+        let mut shipments: Vec<ShipmentPlan> = Vec::new();
+        for a in held {
+            let line = ShipmentLine { line: a.line, sku: order.lines[a.line].sku, units: a.units };
+            let same = |s: &&mut ShipmentPlan| {
+                s.node == a.node && s.method == a.method && s.destination == a.destination
+            };
+            match shipments.iter_mut().find(same) {
+                Some(s) => match s.lines.iter_mut().find(|l| l.line == a.line) {
+                    Some(l) => l.units += a.units,
+                    None => s.lines.push(line),
+                },
+                None => {
+                    let promise = promise::promise(
+                        network,
+                        a.node,
+                        a.method,
+                        a.destination,
+                        order.customer,
+                        now,
+                    );
+                    shipments.push(ShipmentPlan {
+                        node: a.node,
+                        method: a.method,
+                        destination: a.destination,
+                        lines: vec![line],
+                        promise,
+                    });
+                }
+            }
+        }
+        for s in &shipments {
+            self.capacity.book(s.node);
+        }
+        shipments
+    }
+}
+
+/// Reserves as many of `units` as the live record allows, returning how many it got.
+fn reserve_up_to(ledger: &mut Ledger, node: NodeId, sku: SkuId, units: Units) -> Units {
+    match ledger.reserve(node, sku, units) {
+        Ok(()) => units,
+        Err(LedgerError::InsufficientAtp { available, .. }) if available > 0 => {
+            match ledger.reserve(node, sku, available) {
+                Ok(()) => available,
+                Err(_) => 0,
+            }
+        }
+        Err(_) => 0,
+    }
+}
+
+/// The promise the customer sees for `order`: the channel's SLA if it has one, else the
+/// latest shipment's promise (the order's placement time when nothing ships).
+fn quoted_promise(order: &Order, shipments: &[ShipmentPlan]) -> SimTime {
+    if let Some(days) = order.promise_days {
+        return promise::end_of_day(order.placed_at.day() + days);
+    }
+    shipments.iter().map(|s| s.promise).max().unwrap_or(order.placed_at)
+}

@@ -1,0 +1,121 @@
+//! Routing policies: the logic that turns an order plus the network state into a
+//! fulfillment [`Plan`].
+//!
+//! A [`Policy`] sees the network through a [`NetworkView`]: the nodes and rate card, the
+//! catalog, the ATP the storefront sees (the ledger's snapshot, which may be stale), today's
+//! picking load per node ([`CapacityBook`]) and, when known, demand rates for days of cover.
+//! Policies only decide; the orchestrator reserves, promises and reroutes.
+//!
+//! The rule stack ([`RuleStack`], in `rule_stack.rs`) is how OMS products express routing and
+//! how a planner writes production rules into a scenario: ordered [`Filter`]s, [`SortBy`]
+//! keys, a [`Split`] control and a [`Fallback`]. The presets `dc_first`, `nearest`,
+//! `min_split` and `greedy_cost` are rule stacks ([`presets`]). Any decision can be explained
+//! ([`Explanation`]): the candidates, the filter that removed each, the sort values and the
+//! choice.
+//!
+//! Policies draw no random numbers and do no I/O; they read the ledger and never change it.
+
+mod capacity;
+mod explain;
+pub mod presets;
+mod rule_stack;
+mod rules;
+
+pub use capacity::CapacityBook;
+pub use explain::{CandidateTrace, Explanation, LineTrace};
+pub use rule_stack::RuleStack;
+pub use rules::{Fallback, Filter, SortBy, SortKey, Split};
+
+use crate::catalog::Catalog;
+use crate::ids::{NodeId, SkuId, Units};
+use crate::inventory::Ledger;
+use crate::network::{Capability, Network, NodeKind};
+use crate::orders::{Assignment, Method, Order, Plan};
+
+/// Expected demand, for days-of-cover sort keys.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DemandRates {
+    /// Expected units per day of each SKU over the whole network.
+    pub sku_per_day: Vec<f64>,
+    /// Share of demand that falls near each node (sums to about one over fulfilling nodes).
+    pub node_share: Vec<f64>,
+}
+
+impl DemandRates {
+    /// Expected daily units of `sku` drawn on `node`.
+    pub fn local_rate(&self, node: NodeId, sku: SkuId) -> f64 {
+        let sku_rate = self.sku_per_day.get(sku.index()).copied().unwrap_or(0.0);
+        let share = self.node_share.get(node.index()).copied().unwrap_or(0.0);
+        sku_rate * share
+    }
+}
+
+/// What a policy may look at when it decides.
+#[derive(Clone, Copy)]
+pub struct NetworkView<'a> {
+    /// Nodes, rate card and lanes.
+    pub network: &'a Network,
+    /// SKU weights and prices.
+    pub catalog: &'a Catalog,
+    /// Stock; policies read [`Ledger::visible_atp`], what the storefront sees.
+    pub ledger: &'a Ledger,
+    /// Orders already released to each node today.
+    pub capacity: &'a CapacityBook,
+    /// Demand rates for days of cover, when the simulator provides them.
+    pub rates: Option<&'a DemandRates>,
+}
+
+impl NetworkView<'_> {
+    /// The ATP of `sku` at `node` as the storefront sees it (through the sync interval).
+    #[inline]
+    pub fn atp(&self, node: NodeId, sku: SkuId) -> Units {
+        self.ledger.visible_atp(node, sku)
+    }
+
+    /// Days the visible ATP lasts at the local demand rate (ATP itself when no rate is known).
+    pub fn days_of_cover(&self, node: NodeId, sku: SkuId) -> f64 {
+        let atp = f64::from(self.atp(node, sku));
+        match self.rates.map(|r| r.local_rate(node, sku)) {
+            Some(rate) if rate > 0.0 => atp / rate,
+            _ => atp,
+        }
+    }
+}
+
+/// How `node` ships a parcel to a customer, if it can.
+pub fn ship_method(network: &Network, node: NodeId) -> Option<Method> {
+    let n = network.node(node);
+    match n.kind {
+        NodeKind::Dc if n.capabilities.contains(Capability::ShipFromDc) => Some(Method::ShipFromDc),
+        NodeKind::Store if n.capabilities.contains(Capability::ShipFromStore) => {
+            Some(Method::ShipFromStore)
+        }
+        _ => None,
+    }
+}
+
+/// A routing policy.
+pub trait Policy: Send {
+    /// The name the scenario gave it, used in every report.
+    fn name(&self) -> &str;
+
+    /// Decides where each unit of `order` comes from. When `explain` is given, records why.
+    fn plan(
+        &mut self,
+        order: &Order,
+        view: &NetworkView<'_>,
+        explain: Option<&mut Explanation>,
+    ) -> Plan;
+
+    /// Finds new homes for `units` units of line `line` of `order` after the node first chosen
+    /// could not serve them (a reservation refused by the live record, or a short pick), never
+    /// using a node in `exclude`. Returns no assignment when nothing can take them.
+    fn reroute(
+        &mut self,
+        order: &Order,
+        line: usize,
+        units: Units,
+        exclude: &[NodeId],
+        view: &NetworkView<'_>,
+    ) -> Vec<Assignment>;
+}

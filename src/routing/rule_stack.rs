@@ -1,0 +1,600 @@
+//! [`RuleStack`]: the routing policy OMS products use and planners write into scenarios.
+//!
+//! For each line of an order, the candidates are the nodes that stock its SKU (the ledger's
+//! stocking list, so a line never scans nodes that cannot have it). Each candidate runs the
+//! filters in order; survivors are ranked by the sort keys, compared left to right, ties by
+//! node id so decisions are deterministic. Split control then decides how lines become
+//! shipments:
+//!
+//! - `never`: the best node that passes every filter for every line, with full ATP for
+//!   each, serves the whole order;
+//! - `up_to N`: greedy set cover, at most N times: the node that can fully serve the most
+//!   remaining lines (then the most units, then the best rank) takes them;
+//! - `free`: each line, in order, goes to its best node; without `has_full_atp`, a line's
+//!   units may be spread over several nodes in rank order.
+//!
+//! Lines left over go to the fallback (another stack, or cancellation). Pickup orders are
+//! served at the customer's store when its visible ATP covers the line; otherwise the stack
+//! ranks transfer sources that have a lane path to the store.
+//!
+//! Cost: with L lines and S stocking nodes per SKU, `free` is O(L S log S), `never` is
+//! O(L S), `up_to N` is O(N L S). Ranking by cost is myopic: the cost of adding a line to
+//! the plan built so far, which makes a cost-sorted stack consolidate lines at a node
+//! already used when that is cheaper.
+
+use std::cmp::Ordering;
+
+use super::rules::{Fallback, Filter, SortBy, SortKey, Split};
+use super::{Explanation, LineTrace, NetworkView, Policy, ship_method};
+use crate::cost::shipment_cost;
+use crate::ids::{NodeId, Units};
+use crate::network::{Capability, NodeKind, great_circle_miles};
+use crate::orders::{Assignment, CancelReason, Channel, Method, Order, Plan, Unserved};
+
+/// A rule stack policy: filters, sort keys, split control and fallback.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleStack {
+    /// The name reports use.
+    pub name: String,
+    /// Tests a node must pass, in order.
+    pub filters: Vec<Filter>,
+    /// Ranking keys, most significant first.
+    pub sort: Vec<SortBy>,
+    /// How many nodes may serve one order.
+    pub split: Split,
+    /// What happens to lines the stack cannot place.
+    pub fallback: Fallback,
+}
+
+/// Units of a line still to place.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    line: usize,
+    units: Units,
+    /// Some candidate had the stock and was removed only by `under_capacity`.
+    capacity_only: bool,
+}
+
+/// A node that passed the filters for a line, with its rank.
+#[derive(Clone, Debug)]
+struct Ranked {
+    node: NodeId,
+    atp: Units,
+    key: Vec<f64>,
+}
+
+fn compare(a: &Ranked, b: &Ranked) -> Ordering {
+    for (x, y) in a.key.iter().zip(&b.key) {
+        match x.total_cmp(y) {
+            Ordering::Equal => {}
+            other => return other,
+        }
+    }
+    a.node.cmp(&b.node)
+}
+
+impl RuleStack {
+    /// A stack from its parts.
+    pub fn new(
+        name: impl Into<String>,
+        filters: Vec<Filter>,
+        sort: Vec<SortBy>,
+        split: Split,
+        fallback: Fallback,
+    ) -> Self {
+        RuleStack { name: name.into(), filters, sort, split, fallback }
+    }
+
+    /// How `node` would serve a line of `order`, if it can at all.
+    fn method(&self, order: &Order, node: NodeId, view: &NetworkView<'_>) -> Option<Method> {
+        match pickup_store(order) {
+            None => ship_method(view.network, node),
+            Some(store) => {
+                let n = view.network.node(node);
+                let source_ok = node != store
+                    && n.capabilities.contains(Capability::Transfer)
+                    && view.network.lanes.transfer(node, store).is_some();
+                source_ok.then_some(Method::TransferThenPickup)
+            }
+        }
+    }
+
+    /// The first filter that removes `node` for `units` of `sku`, or `None` if it passes.
+    fn removed_by(
+        &self,
+        order: &Order,
+        line: usize,
+        units: Units,
+        node: NodeId,
+        view: &NetworkView<'_>,
+    ) -> Option<&'static str> {
+        let capable = self.method(order, node, view).is_some();
+        let listed = self.filters.contains(&Filter::Capability);
+        if !capable && !listed {
+            return Some(Filter::Capability.name());
+        }
+        let sku = order.lines[line].sku;
+        let atp = view.atp(node, sku);
+        let n = view.network.node(node);
+        let passes = |f: &Filter| match f {
+            Filter::Capability => capable,
+            Filter::HasFullAtp => atp >= units,
+            Filter::UnderCapacity { max_utilization } => {
+                view.capacity.has_room(node, *max_utilization)
+            }
+            Filter::WithinDistance { max_miles } => {
+                great_circle_miles(n.location, destination(order, view)) <= *max_miles
+            }
+            Filter::Exclude { nodes } => !nodes.contains(&node),
+            Filter::NodeKind { kinds } => kinds.contains(&n.kind),
+            Filter::MinAtpAfter { units: keep } => atp >= units.saturating_add(*keep),
+        };
+        self.filters.iter().find(|f| !passes(f)).map(Filter::name)
+    }
+
+    /// The value of `key` for serving `lines` from `node`, given the plan built so far.
+    fn key_value(
+        &self,
+        key: SortKey,
+        order: &Order,
+        lines: &[Pending],
+        node: NodeId,
+        view: &NetworkView<'_>,
+        plan: &Plan,
+    ) -> f64 {
+        let n = view.network.node(node);
+        let min_over_lines = |f: &dyn Fn(usize) -> f64| {
+            lines.iter().map(|p| f(p.line)).fold(f64::INFINITY, f64::min)
+        };
+        match key {
+            SortKey::Priority => f64::from(n.priority),
+            SortKey::Distance => great_circle_miles(n.location, destination(order, view)),
+            SortKey::Cost => marginal_cost(order, lines, node, view, plan),
+            SortKey::Atp => min_over_lines(&|l| f64::from(view.atp(node, order.lines[l].sku))),
+            SortKey::DaysOfCover => {
+                min_over_lines(&|l| view.days_of_cover(node, order.lines[l].sku))
+            }
+            SortKey::Utilization => view.capacity.utilization(node),
+            SortKey::DcFirst => match n.kind {
+                NodeKind::Dc => 0.0,
+                _ => 1.0,
+            },
+        }
+    }
+
+    /// The rank vector (ascending is better) of serving `lines` from `node`.
+    fn rank(
+        &self,
+        order: &Order,
+        lines: &[Pending],
+        node: NodeId,
+        view: &NetworkView<'_>,
+        plan: &Plan,
+    ) -> Vec<f64> {
+        self.sort
+            .iter()
+            .map(|s| {
+                let v = self.key_value(s.key, order, lines, node, view, plan);
+                if s.descending { -v } else { v }
+            })
+            .collect()
+    }
+
+    /// The candidates that pass every filter for `pending`, best first, recording each
+    /// candidate in `trace` when one is given. Sets `pending.capacity_only` when a node with
+    /// the stock was removed only by the capacity filter.
+    fn candidates(
+        &self,
+        order: &Order,
+        pending: &mut Pending,
+        exclude: &[NodeId],
+        view: &NetworkView<'_>,
+        plan: &Plan,
+        mut trace: Option<&mut LineTrace>,
+    ) -> Vec<Ranked> {
+        let sku = order.lines[pending.line].sku;
+        let mut ranked = Vec::new();
+        for node in view.ledger.stocking_nodes(sku) {
+            if exclude.contains(&node) {
+                continue;
+            }
+            let removed = self.removed_by(order, pending.line, pending.units, node, view);
+            let atp = view.atp(node, sku);
+            if removed == Some("under_capacity") && atp >= pending.units {
+                pending.capacity_only = true;
+            }
+            let key = if removed.is_none() || trace.is_some() {
+                self.rank(order, std::slice::from_ref(pending), node, view, plan)
+            } else {
+                Vec::new()
+            };
+            if let Some(t) = trace.as_deref_mut() {
+                t.candidates.push(super::CandidateTrace {
+                    node,
+                    removed_by: removed,
+                    sort_values: self.natural_values(&key),
+                });
+            }
+            if removed.is_none() && atp > 0 {
+                ranked.push(Ranked { node, atp, key });
+            }
+        }
+        ranked.sort_by(compare);
+        ranked
+    }
+
+    /// Undoes the negation of descending keys, for explanations.
+    fn natural_values(&self, key: &[f64]) -> Vec<f64> {
+        key.iter().zip(&self.sort).map(|(v, s)| if s.descending { -v } else { *v }).collect()
+    }
+
+    /// Places `pending` lines into `plan` under the split rule; returns what is left.
+    fn place(
+        &self,
+        order: &Order,
+        mut pending: Vec<Pending>,
+        exclude: &[NodeId],
+        view: &NetworkView<'_>,
+        plan: &mut Plan,
+        mut explain: Option<&mut Explanation>,
+    ) -> Vec<Pending> {
+        if pickup_store(order).is_some() {
+            return self.place_free(order, pending, exclude, view, plan, explain, true);
+        }
+        match self.split {
+            Split::Free => self.place_free(order, pending, exclude, view, plan, explain, false),
+            Split::Never => {
+                let coverage =
+                    self.coverage(order, &mut pending, exclude, view, plan, explain.as_deref_mut());
+                let open = vec![true; pending.len()];
+                match self.best_cover(order, &pending, &open, &coverage, view, plan) {
+                    Some((node, lines)) if lines.len() == pending.len() => {
+                        self.assign_cover(order, &pending, node, &lines, view, plan, explain);
+                        Vec::new()
+                    }
+                    _ => pending,
+                }
+            }
+            Split::UpTo(max) => {
+                let coverage =
+                    self.coverage(order, &mut pending, exclude, view, plan, explain.as_deref_mut());
+                self.place_cover(order, &pending, &coverage, view, plan, explain, max)
+            }
+        }
+    }
+
+    /// `free` split: each line to its best nodes in rank order.
+    #[allow(clippy::too_many_arguments)]
+    fn place_free(
+        &self,
+        order: &Order,
+        pending: Vec<Pending>,
+        exclude: &[NodeId],
+        view: &NetworkView<'_>,
+        plan: &mut Plan,
+        mut explain: Option<&mut Explanation>,
+        whole_lines: bool,
+    ) -> Vec<Pending> {
+        let mut left = Vec::new();
+        for mut p in pending {
+            let mut trace = explain.as_deref_mut().map(|e| e.line_mut(p.line));
+            let ranked = self.candidates(order, &mut p, exclude, view, plan, trace.as_deref_mut());
+            let mut remaining = p.units;
+            for r in ranked {
+                let take = if whole_lines {
+                    if r.atp < remaining { continue } else { remaining }
+                } else {
+                    r.atp.min(remaining)
+                };
+                push_assignment(plan, order, p.line, r.node, take, view);
+                if let Some(t) = trace.as_deref_mut() {
+                    t.chosen.push((r.node, take));
+                }
+                remaining -= take;
+                if remaining == 0 {
+                    break;
+                }
+            }
+            if remaining > 0 {
+                left.push(Pending { units: remaining, ..p });
+            }
+        }
+        left
+    }
+
+    /// Which lines each passing node can serve in full, recording candidates in `explain`.
+    fn coverage(
+        &self,
+        order: &Order,
+        pending: &mut [Pending],
+        exclude: &[NodeId],
+        view: &NetworkView<'_>,
+        plan: &Plan,
+        mut explain: Option<&mut Explanation>,
+    ) -> Vec<(NodeId, Vec<usize>)> {
+        let mut coverage: Vec<(NodeId, Vec<usize>)> = Vec::new();
+        for (i, p) in pending.iter_mut().enumerate() {
+            let trace = explain.as_deref_mut().map(|e| e.line_mut(p.line));
+            for r in self.candidates(order, p, exclude, view, plan, trace) {
+                if r.atp < p.units {
+                    continue;
+                }
+                match coverage.iter_mut().find(|(n, _)| *n == r.node) {
+                    Some((_, lines)) => lines.push(i),
+                    None => coverage.push((r.node, vec![i])),
+                }
+            }
+        }
+        coverage
+    }
+
+    /// `up_to N` split: greedy cover, at most `max_nodes` nodes; returns the lines left.
+    #[allow(clippy::too_many_arguments)]
+    fn place_cover(
+        &self,
+        order: &Order,
+        pending: &[Pending],
+        coverage: &[(NodeId, Vec<usize>)],
+        view: &NetworkView<'_>,
+        plan: &mut Plan,
+        mut explain: Option<&mut Explanation>,
+        max_nodes: u32,
+    ) -> Vec<Pending> {
+        let mut open: Vec<bool> = vec![true; pending.len()];
+        for _ in 0..max_nodes {
+            let Some((node, lines)) = self.best_cover(order, pending, &open, coverage, view, plan)
+            else {
+                break;
+            };
+            for &i in &lines {
+                open[i] = false;
+            }
+            self.assign_cover(order, pending, node, &lines, view, plan, explain.as_deref_mut());
+            if open.iter().all(|o| !o) {
+                break;
+            }
+        }
+        pending.iter().zip(&open).filter(|(_, o)| **o).map(|(p, _)| *p).collect()
+    }
+
+    /// Places whole `lines` (indices into `pending`) at `node`.
+    #[allow(clippy::too_many_arguments)]
+    fn assign_cover(
+        &self,
+        order: &Order,
+        pending: &[Pending],
+        node: NodeId,
+        lines: &[usize],
+        view: &NetworkView<'_>,
+        plan: &mut Plan,
+        mut explain: Option<&mut Explanation>,
+    ) {
+        for &i in lines {
+            push_assignment(plan, order, pending[i].line, node, pending[i].units, view);
+            if let Some(e) = explain.as_deref_mut() {
+                e.line_mut(pending[i].line).chosen.push((node, pending[i].units));
+            }
+        }
+    }
+
+    /// The node covering the most open lines (then units, then rank), with those lines.
+    fn best_cover(
+        &self,
+        order: &Order,
+        pending: &[Pending],
+        open: &[bool],
+        coverage: &[(NodeId, Vec<usize>)],
+        view: &NetworkView<'_>,
+        plan: &Plan,
+    ) -> Option<(NodeId, Vec<usize>)> {
+        let mut best: Option<(usize, Units, Ranked, Vec<usize>)> = None;
+        for (node, lines) in coverage {
+            let lines: Vec<usize> = lines.iter().copied().filter(|&i| open[i]).collect();
+            if lines.is_empty() {
+                continue;
+            }
+            let units: Units = lines.iter().map(|&i| pending[i].units).sum();
+            let group: Vec<Pending> = lines.iter().map(|&i| pending[i]).collect();
+            let ranked =
+                Ranked { node: *node, atp: 0, key: self.rank(order, &group, *node, view, plan) };
+            let better = match &best {
+                None => true,
+                Some((n, u, r, _)) => {
+                    (lines.len(), units).cmp(&(*n, *u)).then_with(|| compare(r, &ranked)).is_gt()
+                }
+            };
+            if better {
+                best = Some((lines.len(), units, ranked, lines));
+            }
+        }
+        best.map(|(_, _, r, lines)| (r.node, lines))
+    }
+
+    /// Runs the stack and its fallbacks on `pending`, recording cancellations in `plan`.
+    fn place_with_fallback(
+        &self,
+        order: &Order,
+        pending: Vec<Pending>,
+        exclude: &[NodeId],
+        view: &NetworkView<'_>,
+        plan: &mut Plan,
+        mut explain: Option<&mut Explanation>,
+    ) {
+        // Lines of a pickup order the store itself can serve need no ranking.
+        let pending =
+            serve_at_pickup_store(order, pending, exclude, view, plan, explain.as_deref_mut());
+        let left = self.place(order, pending, exclude, view, plan, explain.as_deref_mut());
+        if left.is_empty() {
+            return;
+        }
+        match &self.fallback {
+            Fallback::Stack(next) => {
+                if let Some(e) = explain.as_deref_mut() {
+                    for p in &left {
+                        e.line_mut(p.line).fallback = Some(next.name.clone());
+                    }
+                }
+                next.place_with_fallback(order, left, exclude, view, plan, explain);
+            }
+            Fallback::Cancel => {
+                for p in left {
+                    let reason = if p.capacity_only {
+                        CancelReason::Capacity
+                    } else {
+                        CancelReason::NoStock
+                    };
+                    plan.unserved.push(Unserved { line: p.line, units: p.units, reason });
+                    if let Some(e) = explain.as_deref_mut() {
+                        e.line_mut(p.line).fallback = Some(format!("cancel ({reason})"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Policy for RuleStack {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn plan(
+        &mut self,
+        order: &Order,
+        view: &NetworkView<'_>,
+        mut explain: Option<&mut Explanation>,
+    ) -> Plan {
+        if let Some(e) = explain.as_deref_mut() {
+            e.policy = self.name.clone();
+            e.sort_keys = self.sort.iter().map(|s| s.key.name()).collect();
+        }
+        let pending = order
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(line, l)| Pending { line, units: l.units, capacity_only: false })
+            .collect();
+        let mut plan = Plan::default();
+        self.place_with_fallback(order, pending, &[], view, &mut plan, explain);
+        plan
+    }
+
+    fn reroute(
+        &mut self,
+        order: &Order,
+        line: usize,
+        units: Units,
+        exclude: &[NodeId],
+        view: &NetworkView<'_>,
+    ) -> Vec<Assignment> {
+        // A repair places one line wherever it fits: split control does not apply.
+        let free = RuleStack { split: Split::Free, ..self.clone() };
+        let mut plan = Plan::default();
+        let pending = vec![Pending { line, units, capacity_only: false }];
+        free.place_with_fallback(order, pending, exclude, view, &mut plan, None);
+        plan.assignments
+    }
+}
+
+/// The store a pickup order is collected at.
+fn pickup_store(order: &Order) -> Option<NodeId> {
+    match order.channel {
+        Channel::Bopis => order.store,
+        _ => None,
+    }
+}
+
+/// Where the units must go: the customer, or the pickup store.
+fn destination(order: &Order, view: &NetworkView<'_>) -> crate::network::GeoPoint {
+    match pickup_store(order) {
+        Some(store) => view.network.node(store).location,
+        None => order.customer,
+    }
+}
+
+/// Places the lines the pickup store can serve from its own visible ATP; returns the rest.
+fn serve_at_pickup_store(
+    order: &Order,
+    pending: Vec<Pending>,
+    exclude: &[NodeId],
+    view: &NetworkView<'_>,
+    plan: &mut Plan,
+    mut explain: Option<&mut Explanation>,
+) -> Vec<Pending> {
+    let Some(store) = pickup_store(order) else { return pending };
+    let can_pick_up = view.network.node(store).capabilities.contains(Capability::Pickup);
+    if !can_pick_up || exclude.contains(&store) {
+        return pending;
+    }
+    let mut left = Vec::new();
+    for p in pending {
+        if view.atp(store, order.lines[p.line].sku) >= p.units {
+            push_assignment(plan, order, p.line, store, p.units, view);
+            if let Some(e) = explain.as_deref_mut() {
+                e.line_mut(p.line).chosen.push((store, p.units));
+            }
+        } else {
+            left.push(p);
+        }
+    }
+    left
+}
+
+/// Adds (or grows) the assignment of `units` of `line` at `node`.
+fn push_assignment(
+    plan: &mut Plan,
+    order: &Order,
+    line: usize,
+    node: NodeId,
+    units: Units,
+    view: &NetworkView<'_>,
+) {
+    if let Some(a) = plan.assignments.iter_mut().find(|a| a.line == line && a.node == node) {
+        a.units += units;
+        return;
+    }
+    let (method, destination) = match pickup_store(order) {
+        Some(store) if store == node => (Method::Pickup, store),
+        Some(store) => (Method::TransferThenPickup, store),
+        None => match ship_method(view.network, node) {
+            Some(m) => (m, node),
+            None => (Method::ShipFromDc, node),
+        },
+    };
+    plan.assignments.push(Assignment { line, node, units, method, destination });
+}
+
+/// Marginal cost of adding `lines` at `node` to `plan`.
+fn marginal_cost(
+    order: &Order,
+    lines: &[Pending],
+    node: NodeId,
+    view: &NetworkView<'_>,
+    plan: &Plan,
+) -> f64 {
+    let weight = |units: Units, line: usize| {
+        f64::from(units) * view.catalog.sku(order.lines[line].sku).weight_kg
+    };
+    let added_units: Units = lines.iter().map(|p| p.units).sum();
+    let added_weight: f64 = lines.iter().map(|p| weight(p.units, p.line)).sum();
+
+    if let Some(store) = pickup_store(order) {
+        let n = view.network.node(node);
+        let lane = view.network.lanes.transfer(node, store).map_or(0.0, |(cost, _)| cost);
+        return f64::from(added_units) * (lane + n.pick_cost_per_unit) + n.pack_cost_per_shipment;
+    }
+
+    let (had_units, had_weight) = plan
+        .assignments
+        .iter()
+        .filter(|a| a.node == node)
+        .fold((0, 0.0), |(u, w), a| (u + a.units, w + weight(a.units, a.line)));
+    let to = order.customer;
+    let after =
+        shipment_cost(view.network, node, to, had_units + added_units, had_weight + added_weight);
+    if had_units == 0 {
+        return after.total();
+    }
+    let before = shipment_cost(view.network, node, to, had_units, had_weight);
+    after.total() - before.total()
+}
