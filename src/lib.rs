@@ -9,3 +9,4 @@ pub mod ids;
 pub mod network;
 pub mod orders;
 pub mod stats;
+pub mod trace;
