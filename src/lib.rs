@@ -13,3 +13,4 @@ pub mod orchestrator;
 pub mod orders;
 pub mod routing;
 pub mod stats;
+pub mod trace;

@@ -6,7 +6,7 @@
 //! [`RateCard`], [`Lanes`], [`CityTable`]. Submodules: `node` (what a node is and may do),
 //! `geo` (points and great-circle miles), `carrier` (zones, parcel prices, cut-off), `lanes`
 //! (transfer graph and cheapest paths), `spatial` (nodes nearest a point), `cities` (the
-//! bundled US city table and store placement).
+//! bundled US city table, store placement and nearest-city lookups).
 //!
 //! Pure data and rules. This module must not know about inventory, orders, demand or the
 //! simulator; it draws random numbers only in [`Placement::Sampled`] (seeded by the caller)
@@ -50,7 +50,7 @@ use thiserror::Error;
 use crate::ids::NodeId;
 
 pub use carrier::{RateCard, Zone};
-pub use cities::{City, CityTable, CityTableError, Placement, PopulationIndex};
+pub use cities::{City, CityGrid, CityTable, CityTableError, Placement, PopulationIndex};
 pub use geo::{EARTH_RADIUS_MILES, GeoPoint, great_circle_miles};
 pub use lanes::{Lane, LanePath, Lanes, PathTree};
 pub use node::{Capabilities, Capability, CapabilityIter, Node, NodeKind, OpeningHours, PickTime};

@@ -3,19 +3,27 @@
 //! Owns [`City`], [`CityTable`] (read from CSV, sorted by population), the bundled copy of
 //! `data/us_cities_pop50k.csv` (971 US places of 50,000 or more, from GeoNames, CC BY 4.0; see
 //! `data/README.md`), [`Placement`] of stores at cities, and [`PopulationIndex`] for drawing
-//! cities in proportion to population. The only I/O is the reader or path the caller hands
-//! to [`CityTable::from_reader`] or [`CityTable::from_path`]; the only randomness is
-//! [`Placement::Sampled`], seeded by the caller. Knows nothing of nodes, demand or orders.
+//! cities in proportion to population, and nearest-city lookups through [`CityGrid`] (in
+//! `cities/grid.rs`), which each table builds once, on first use. The only I/O is the reader
+//! or path the caller hands to [`CityTable::from_reader`] or [`CityTable::from_path`]; the
+//! only randomness is [`Placement::Sampled`], seeded by the caller. Knows nothing of nodes,
+//! demand or orders.
+
+mod grid;
 
 use std::cmp::Ordering;
+use std::fmt;
 use std::io::Read;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use thiserror::Error;
 
 use super::geo::GeoPoint;
+
+pub use grid::{CityGrid, MAX_RING};
 
 /// The bundled table, embedded at compile time.
 const BUNDLED_CSV: &str = include_str!("../../data/us_cities_pop50k.csv");
@@ -39,10 +47,30 @@ pub struct City {
 }
 
 /// A table of cities, most populous first (equal populations by name, then state).
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Build it with [`CityTable::new`], [`CityTable::from_reader`], [`CityTable::from_path`] or
+/// [`CityTable::bundled`]. The cities are public for reading and for edits made before the
+/// first nearest-city lookup: [`CityTable::nearest`] indexes the locations once, on its first
+/// call, and later edits are not seen by the index (a table whose length no longer matches
+/// its index falls back to a linear scan; moving a city in place is not detected).
+#[derive(Clone)]
 pub struct CityTable {
     /// The cities, in table order.
     pub cities: Vec<City>,
+    grid: OnceLock<CityGrid>,
+}
+
+impl PartialEq for CityTable {
+    /// Tables are equal when their cities are; whether the index is built does not matter.
+    fn eq(&self, other: &CityTable) -> bool {
+        self.cities == other.cities
+    }
+}
+
+impl fmt::Debug for CityTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CityTable").field("cities", &self.cities).finish_non_exhaustive()
+    }
 }
 
 /// How to choose the cities that get a store.
@@ -157,6 +185,14 @@ struct Columns {
 }
 
 impl CityTable {
+    /// A table of `cities`, sorted into table order (most populous first, then by name, then
+    /// by state). Cities are not validated here; ones at invalid coordinates are never near
+    /// anything valid except through a linear scan (see [`CityGrid`]).
+    pub fn new(mut cities: Vec<City>) -> CityTable {
+        cities.sort_by(table_order);
+        CityTable { cities, grid: OnceLock::new() }
+    }
+
     /// The table the crate ships: 971 US places of at least 50,000 inhabitants, New York City
     /// first. Parsed on every call (about a millisecond); keep the result.
     pub fn bundled() -> CityTable {
@@ -187,8 +223,7 @@ impl CityTable {
             return Err(CityTableError::Empty { table: source_name.to_string() });
         }
 
-        cities.sort_by(table_order);
-        Ok(CityTable { cities })
+        Ok(CityTable::new(cities))
     }
 
     /// Reads a table from the CSV file at `path` (see [`CityTable::from_reader`]); errors name
@@ -209,6 +244,34 @@ impl CityTable {
     /// Whether the table has no city (never true for a table that was read successfully).
     pub fn is_empty(&self) -> bool {
         self.cities.is_empty()
+    }
+
+    /// The nearest-city index of this table, built on the first call (about a millisecond
+    /// for the bundled table) and kept.
+    pub fn grid(&self) -> &CityGrid {
+        self.grid.get_or_init(|| {
+            let locations: Vec<GeoPoint> = self.cities.iter().map(|city| city.location).collect();
+            CityGrid::new(&locations)
+        })
+    }
+
+    /// The index of the city nearest to `point` by great-circle distance, ties to the lower
+    /// index. Fast enough for millions of calls: the first call builds a 1-degree grid index
+    /// ([`CityTable::grid`]), later calls search a few cells around the point (see
+    /// [`CityGrid::nearest`] for the method and its exactness). Points anywhere on the Earth
+    /// are answered; invalid coordinates by a linear scan.
+    ///
+    /// # Panics
+    /// If the table is empty (a table read by [`CityTable::from_reader`] never is).
+    pub fn nearest(&self, point: GeoPoint) -> usize {
+        let grid = self.grid();
+        let found = if grid.len() == self.cities.len() {
+            grid.nearest(point)
+        } else {
+            grid::scan_nearest(point, self.cities.iter().map(|city| city.location))
+                .map(|(index, _)| index)
+        };
+        found.expect("nearest is only asked of a non-empty city table")
     }
 
     /// Total population of all cities.
@@ -608,7 +671,42 @@ geonameid,name,country,admin1,lat,lon,population,timezone
         assert_eq!(index.pick(1.0), Some(2));
         assert_eq!(index.pick(-3.0), Some(0));
 
-        let empty = CityTable { cities: Vec::new() };
+        let empty = CityTable::new(Vec::new());
         assert_eq!(empty.population_index().pick(0.5), None);
+    }
+
+    #[test]
+    fn nearest_city_of_the_bundled_table() {
+        let table = CityTable::bundled();
+        let near = |lat, lon| table.cities[table.nearest(GeoPoint::new(lat, lon))].name.clone();
+        assert_eq!(near(41.85, -87.65), "Chicago");
+        assert_eq!(near(29.76, -95.36), "Houston");
+        assert_eq!(near(61.0, -150.0), "Anchorage");
+        // Sydney is thousands of miles from every city in the table; Honolulu is nearest.
+        assert_eq!(near(-33.87, 151.21), "Honolulu");
+        assert_eq!(table.grid().len(), 971);
+    }
+
+    #[test]
+    fn edits_that_change_the_length_fall_back_to_a_scan() {
+        let mut table = small();
+        assert_eq!(table.nearest(GeoPoint::new(39.0, -98.0)), 2);
+        table.cities.push(City {
+            name: "Newtown".into(),
+            state: "KS".into(),
+            location: GeoPoint::new(39.5, -98.0),
+            population: 1,
+            timezone: "America/Chicago".into(),
+        });
+        assert_eq!(table.nearest(GeoPoint::new(39.6, -98.0)), 3);
+    }
+
+    #[test]
+    fn equality_and_debug_ignore_the_index() {
+        let built = small();
+        built.nearest(GeoPoint::new(0.0, 0.0));
+        assert_eq!(built, small());
+        assert!(format!("{built:?}").starts_with("CityTable { cities: ["));
+        assert_eq!(built.clone().nearest(GeoPoint::new(40.7, -74.01)), 1);
     }
 }
