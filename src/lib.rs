@@ -4,3 +4,4 @@
 //! (The guide to the crate grows here as the layers land.)
 
 pub mod ids;
+pub mod scenario;
