@@ -215,6 +215,11 @@ pub fn load(path: &Path) -> Result<ScenarioFile, ScenarioError> {
     reason = "errors are rare, one per file, and never on a hot path"
 )]
 pub fn parse_str(text: &str, file: &Path) -> Result<ScenarioFile, ScenarioError> {
+    if text.trim().is_empty() {
+        let message = "the file is empty, expected a scenario starting with `version = 1`";
+        return Err(ScenarioError::Parse(Diagnostic::new(file, "", message).at(Some((1, 1)))));
+    }
+
     let locator = Locator::new(text);
     let scenario: ScenarioFile = toml::from_str(text)
         .map_err(|error| ScenarioError::Parse(error::from_toml(file, &error, &locator)))?;
@@ -306,6 +311,15 @@ mod tests {
         assert_eq!(diagnostic.path, "");
         assert_eq!(diagnostic.line, Some(2));
         assert!(diagnostic.message.starts_with("invalid TOML: "));
+    }
+
+    #[test]
+    fn an_empty_text_says_so() {
+        let error = parse(" \n\n").expect_err("empty");
+        assert_eq!(
+            error.to_string(),
+            "error: t.toml:1:1: the file is empty, expected a scenario starting with `version = 1`"
+        );
     }
 
     #[test]

@@ -192,7 +192,7 @@ fn demand(file: &ScenarioFile, scenario_path: &Path, checks: &mut Checks) {
     for (channel, terms) in demand.channels.iter() {
         let path = format!("demand.channels.{}", channel.as_str());
         checks.at_least(&format!("{path}.rate_per_day"), terms.rate_per_day, 0.0);
-        if terms.rate_per_day > MAX_RATE_PER_DAY {
+        if terms.rate_per_day.is_finite() && terms.rate_per_day > MAX_RATE_PER_DAY {
             let message = format!(
                 "must be <= {MAX_RATE_PER_DAY:.0} (the limit), found {}",
                 terms.rate_per_day
@@ -484,6 +484,9 @@ mod tests {
             "demand.channels.web.rate_per_day",
             "must be <= 100000000 (the limit)",
         );
+        file.demand.channels.web =
+            Some(ChannelFile { rate_per_day: f64::INFINITY, promise_days: None });
+        assert_eq!(issues(&file).len(), 1, "one message for an infinite rate");
     }
 
     #[test]
