@@ -134,11 +134,16 @@ pub(crate) fn from_toml(file: &Path, error: &toml::de::Error, locator: &Locator<
     let position = span.as_ref().map(|span| locator.line_column(span.start));
     let path = span.clone().and_then(|span| locator.path_at(span));
 
+    let written = span.clone().map_or("", |span| locator.text_at(span));
     let Some(path) = path else {
-        let message = format!("invalid TOML: {}", error.message().trim());
+        let mut message = format!("invalid TOML: {}", error.message().trim());
+        if message.ends_with("duplicate key") && !written.is_empty() {
+            message = format!("{message} \"{written}\", each key may appear once per table");
+        }
         return Diagnostic::new(file, "", message).at(position);
     };
-    let explained = explain(error.message().trim(), path);
+    let in_array = locator.is_array(&path);
+    let explained = explain(error.message().trim(), path, written, in_array);
 
     // Serde reports unknown keys of internally tagged tables at the span of the enclosing
     // array; point at the key itself when it can be found there.
@@ -165,17 +170,21 @@ struct Explained {
 }
 
 /// Rephrases serde's messages ("missing field", "unknown field", "unknown variant", "invalid
-/// type") into "<what is wrong>, <what is expected>"; other messages pass through.
-fn explain(message: &str, path: String) -> Explained {
+/// type") into "<what is wrong>, <what is expected>"; other messages pass through. `written`
+/// is the source text the error points at; `in_array` says that serde could only point at a
+/// whole array (internally tagged entries), so a missing key cannot be pinned to one entry.
+fn explain(message: &str, path: String, written: &str, in_array: bool) -> Explained {
     let quoted = backticked(message);
     let expected: Vec<&str> = quoted.iter().skip(1).copied().collect();
     let plain =
         |message: String| Explained { path: path.clone(), message, hint: None, unknown_key: None };
 
     if let Some(key) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        if in_array {
+            return plain(format!("an entry is missing the required key \"{key}\""));
+        }
         let path = join_key(&path, key);
-        let message = "missing, this key is required".to_owned();
-        return Explained { path, message, hint: None, unknown_key: None };
+        return Explained { path, ..plain("missing, this key is required".to_owned()) };
     }
     if message.starts_with("unknown field `") {
         let key = quoted.first().copied().unwrap_or_default();
@@ -190,6 +199,12 @@ fn explain(message: &str, path: String) -> Explained {
         let message =
             format!("unknown {noun} \"{value}\", {}", expected_list(&expected, "nothing"));
         let hint = suggestion(value, &expected);
+        return Explained { hint, ..plain(message) };
+    }
+    if message == "invalid type: map, expected a string" && written.starts_with(char::is_numeric) {
+        let message =
+            format!("wrong type: found the TOML date or time {written}, expected a string");
+        let hint = Some(format!("write it in quotes: \"{written}\""));
         return Explained { hint, ..plain(message) };
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
@@ -323,7 +338,7 @@ mod tests {
 
     #[test]
     fn missing_fields_name_the_key() {
-        let explained = explain("missing field `lat`", "network.nodes[1]".into());
+        let explained = explain("missing field `lat`", "network.nodes[1]".into(), "", false);
         assert_eq!(explained.path, "network.nodes[1].lat");
         assert_eq!(explained.message, "missing, this key is required");
     }
@@ -332,7 +347,7 @@ mod tests {
     fn unknown_keys_list_the_valid_ones_and_suggest_the_closest() {
         let message =
             "unknown field `capacity_per_dya`, expected one of `name`, `capacity_per_day`";
-        let explained = explain(message, "network.nodes[0].capacity_per_dya".into());
+        let explained = explain(message, "network.nodes[0].capacity_per_dya".into(), "", false);
         assert_eq!(explained.unknown_key.as_deref(), Some("capacity_per_dya"));
         assert_eq!(
             explained.message,
@@ -344,7 +359,7 @@ mod tests {
     #[test]
     fn unknown_variants_are_named_by_their_key() {
         let message = "unknown variant `has_atp`, expected one of `capability`, `has_full_atp`";
-        let explained = explain(message, "policies[0].filters[1].filter".into());
+        let explained = explain(message, "policies[0].filters[1].filter".into(), "", false);
         assert_eq!(
             explained.message,
             "unknown filter \"has_atp\", expected one of capability, has_full_atp"
@@ -352,6 +367,8 @@ mod tests {
         let sort = explain(
             "unknown variant `speed`, expected `priority` or `distance`",
             "policies[0].sort[0].key".into(),
+            "",
+            false,
         );
         assert_eq!(sort.message, "unknown sort key \"speed\", expected one of priority, distance");
         assert_eq!(sort.hint, None);
@@ -359,14 +376,37 @@ mod tests {
 
     #[test]
     fn type_errors_say_what_was_expected() {
-        let explained =
-            explain("invalid type: string \"many\", expected i64", "horizon_days".into());
+        let explained = explain(
+            "invalid type: string \"many\", expected i64",
+            "horizon_days".into(),
+            "",
+            false,
+        );
         assert_eq!(explained.message, "wrong type: found string \"many\", expected an integer");
-        let value = explain("invalid value: integer `-1`, expected u64", "seed".into());
+        let value = explain("invalid value: integer `-1`, expected u64", "seed".into(), "", false);
         assert_eq!(
             value.message,
             "invalid value: found integer `-1`, expected a non-negative integer"
         );
+    }
+
+    #[test]
+    fn a_missing_key_inside_an_array_is_not_pinned_to_an_entry() {
+        let explained =
+            explain("missing field `max_utilization`", "policies[0].filters".into(), "", true);
+        assert_eq!(explained.path, "policies[0].filters");
+        assert_eq!(explained.message, "an entry is missing the required key \"max_utilization\"");
+    }
+
+    #[test]
+    fn toml_times_where_strings_are_expected_get_a_hint() {
+        let message = "invalid type: map, expected a string";
+        let explained = explain(message, "network.nodes[0].hours.open".into(), "06:00", false);
+        assert_eq!(
+            explained.message,
+            "wrong type: found the TOML date or time 06:00, expected a string"
+        );
+        assert_eq!(explained.hint.as_deref(), Some("write it in quotes: \"06:00\""));
     }
 
     #[test]

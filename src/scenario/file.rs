@@ -48,7 +48,6 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub start_weekday: Weekday,
     /// The policy others are compared with; `None` means the first `[[policies]]` entry.
-    #[serde(default)]
     pub baseline: Option<String>,
     /// Nodes, generated stores and the city table.
     #[serde(default)]

@@ -114,6 +114,23 @@ impl<'a> Locator<'a> {
         line_column(self.text, offset)
     }
 
+    /// The source text of `span`; empty when the span is not in the text.
+    pub fn text_at(&self, span: Range<usize>) -> &'a str {
+        self.text.get(span).unwrap_or_default()
+    }
+
+    /// Whether the value at `path` exists and is an array or an array of tables.
+    pub fn is_array(&self, path: &str) -> bool {
+        let Some(document) = self.document.as_ref() else { return false };
+        let Some(segments) = parse_path(path) else { return false };
+        let mut node = Node::Item(document.as_item());
+        for segment in segments {
+            let Some((child, _)) = node.child(&segment) else { return false };
+            node = child;
+        }
+        node.is_array()
+    }
+
     /// The line and column where the value at `path` is written, or where its nearest
     /// existing parent is when the value is not in the file; `None` only when the text did
     /// not parse or the path is malformed.
@@ -211,6 +228,14 @@ impl<'a> Node<'a> {
             Node::Table(table) => table.span(),
             Node::Value(value) => value.span(),
         }
+    }
+
+    fn is_array(self) -> bool {
+        matches!(
+            self,
+            Node::Item(Item::ArrayOfTables(_) | Item::Value(Value::Array(_)))
+                | Node::Value(Value::Array(_))
+        )
     }
 
     fn table_like(self) -> Option<&'a dyn TableLike> {
@@ -351,6 +376,17 @@ mod tests {
         assert_eq!(at("\"08:00\""), "network.nodes[1].hours.close");
         assert_eq!(at("cities"), "network.cities");
         assert_eq!(locator.path_at(0..0).expect("text parses"), "");
+    }
+
+    #[test]
+    fn arrays_are_recognised_and_text_is_sliced() {
+        let locator = Locator::new(TEXT);
+        assert!(locator.is_array("network.nodes"));
+        assert!(locator.is_array("policies[0].filters"));
+        assert!(!locator.is_array("policies[0].filters[0]"));
+        assert!(!locator.is_array("network.missing"));
+        assert_eq!(locator.text_at(0..7), "version");
+        assert_eq!(locator.text_at(5..999), "");
     }
 
     #[test]

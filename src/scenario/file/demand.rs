@@ -65,22 +65,16 @@ pub struct ItemFile {
     /// Full price.
     pub price: f64,
     /// Unit cost; `price x unit_cost_share` when left out.
-    #[serde(default)]
     pub unit_cost: Option<f64>,
     /// Weight in kilograms; the middle of the generated range when left out.
-    #[serde(default)]
     pub weight_kg: Option<f64>,
     /// A name from `catalog.categories`; the first category when left out.
-    #[serde(default)]
     pub category: Option<String>,
     /// The day the SKU's season ends; never when left out.
-    #[serde(default)]
     pub season_end_day: Option<i64>,
     /// Clearance price; `price x clearance_share` when left out.
-    #[serde(default)]
     pub clearance_price: Option<f64>,
     /// Relative popularity weight; 1 when left out.
-    #[serde(default)]
     pub popularity: Option<f64>,
 }
 
@@ -264,7 +258,6 @@ pub struct ChannelFile {
     /// Base orders per day, before day-of-week, hour and promotion scaling.
     pub rate_per_day: f64,
     /// Delivery SLA in days that the channel imposes (marketplaces).
-    #[serde(default)]
     pub promise_days: Option<i64>,
 }
 
@@ -281,7 +274,6 @@ pub struct PromotionFile {
     /// Demand multiplier while it runs.
     pub multiplier: f64,
     /// Channels it applies to; all when left out.
-    #[serde(default)]
     pub channels: Option<Vec<Channel>>,
 }
 

@@ -10,13 +10,11 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct NetworkFile {
     /// A city table to use instead of the bundled one, relative to the scenario file.
-    #[serde(default)]
     pub cities: Option<String>,
     /// Explicit nodes, `[[network.nodes]]`.
     #[serde(default)]
     pub nodes: Vec<NodeFile>,
     /// Stores generated from the city table, `[network.stores]`.
-    #[serde(default)]
     pub stores: Option<StoresFile>,
 }
 
@@ -143,34 +141,24 @@ macro_rules! node_table {
         pub struct $name {
             $($(#[$field_meta])* pub $field: $type,)*
             /// Methods the node may run.
-            #[serde(default)]
             pub capabilities: Option<Vec<Capability>>,
             /// Orders picked per day.
-            #[serde(default)]
             pub capacity_per_day: Option<i64>,
             /// Pickers working in parallel.
-            #[serde(default)]
             pub pickers: Option<i64>,
             /// Time to pick one line.
-            #[serde(default)]
             pub pick_time: Option<PickTime>,
             /// Opening hours.
-            #[serde(default)]
             pub hours: Option<Hours>,
             /// Hours from release to packed that the node commits to.
-            #[serde(default)]
             pub pick_sla_hours: Option<f64>,
             /// Picking cost per unit.
-            #[serde(default)]
             pub pick_cost_per_unit: Option<f64>,
             /// Packing cost per shipment.
-            #[serde(default)]
             pub pack_cost_per_shipment: Option<f64>,
             /// Probability that a line pick fails.
-            #[serde(default)]
             pub pick_failure_rate: Option<f64>,
             /// Rank used by rule stacks; lower is preferred.
-            #[serde(default)]
             pub priority: Option<i64>,
         }
 
@@ -225,7 +213,6 @@ node_table! {
         #[serde(default)]
         pub placement: Placement,
         /// Seed of `sampled` placement; the scenario seed when left out.
-        #[serde(default)]
         pub placement_seed: Option<u64>,
     }
 }
@@ -253,52 +240,45 @@ impl NodeSettings {
     /// reference in the `scenario` module).
     pub fn defaults(kind: NodeKind) -> NodeSettings {
         use Capability::*;
-        let hours = |open: &str, close: &str| Hours { open: open.into(), close: close.into() };
-        let (capabilities, capacity, pickers, pick_time, hours, costs, failure, priority) =
-            match kind {
-                NodeKind::Dc => (
-                    vec![ShipFromDc, Transfer, AcceptReturns],
-                    4_000,
-                    30,
-                    PickTime::Exponential { mean_minutes: 3.0 },
-                    hours("00:00", "24:00"),
-                    (0.9, 1.6),
-                    0.002,
-                    1,
-                ),
-                NodeKind::Store => (
-                    vec![ShipFromStore, Pickup, Transfer, AcceptReturns],
-                    150,
-                    3,
-                    PickTime::LogNormal { mean_minutes: 6.0, sd_minutes: 3.0 },
-                    hours("09:00", "21:00"),
-                    (1.8, 2.2),
-                    0.03,
-                    2,
-                ),
-                NodeKind::Vendor => (
-                    Vec::new(),
-                    0,
-                    0,
-                    PickTime::Fixed { minutes: 0.0 },
-                    hours("00:00", "24:00"),
-                    (0.0, 0.0),
-                    0.0,
-                    9,
-                ),
-            };
-
-        NodeSettings {
-            capabilities: Some(capabilities),
-            capacity_per_day: Some(capacity),
-            pickers: Some(pickers),
-            pick_time: Some(pick_time),
-            hours: Some(hours),
-            pick_sla_hours: Some(24.0),
-            pick_cost_per_unit: Some(costs.0),
-            pack_cost_per_shipment: Some(costs.1),
-            pick_failure_rate: Some(failure),
-            priority: Some(priority),
+        let hours =
+            |open: &str, close: &str| Some(Hours { open: open.into(), close: close.into() });
+        match kind {
+            NodeKind::Dc => NodeSettings {
+                capabilities: Some(vec![ShipFromDc, Transfer, AcceptReturns]),
+                capacity_per_day: Some(4_000),
+                pickers: Some(30),
+                pick_time: Some(PickTime::Exponential { mean_minutes: 3.0 }),
+                hours: hours("00:00", "24:00"),
+                pick_sla_hours: Some(24.0),
+                pick_cost_per_unit: Some(0.9),
+                pack_cost_per_shipment: Some(1.6),
+                pick_failure_rate: Some(0.002),
+                priority: Some(1),
+            },
+            NodeKind::Store => NodeSettings {
+                capabilities: Some(vec![ShipFromStore, Pickup, Transfer, AcceptReturns]),
+                capacity_per_day: Some(150),
+                pickers: Some(3),
+                pick_time: Some(PickTime::LogNormal { mean_minutes: 6.0, sd_minutes: 3.0 }),
+                hours: hours("09:00", "21:00"),
+                pick_sla_hours: Some(24.0),
+                pick_cost_per_unit: Some(1.8),
+                pack_cost_per_shipment: Some(2.2),
+                pick_failure_rate: Some(0.03),
+                priority: Some(2),
+            },
+            NodeKind::Vendor => NodeSettings {
+                capabilities: Some(Vec::new()),
+                capacity_per_day: Some(0),
+                pickers: Some(0),
+                pick_time: Some(PickTime::Fixed { minutes: 0.0 }),
+                hours: hours("00:00", "24:00"),
+                pick_sla_hours: Some(24.0),
+                pick_cost_per_unit: Some(0.0),
+                pack_cost_per_shipment: Some(0.0),
+                pick_failure_rate: Some(0.0),
+                priority: Some(9),
+            },
         }
     }
 }
@@ -342,10 +322,8 @@ pub const DEFAULT_ZONE_COUNT: usize = 8;
 #[serde(deny_unknown_fields)]
 pub struct TransfersFile {
     /// A lane from every DC to every store.
-    #[serde(default)]
     pub dc_to_store: Option<LaneTerms>,
     /// Lanes between stores closer than `max_miles`.
-    #[serde(default)]
     pub store_to_store: Option<StoreToStoreTerms>,
     /// Explicit lanes, `[[transfers.lanes]]`.
     #[serde(default)]

@@ -16,22 +16,16 @@ pub struct PolicyFile {
     /// Unique, `[A-Za-z0-9_-]+`.
     pub name: String,
     /// The preset rule stack to start from.
-    #[serde(default)]
     pub preset: Option<Preset>,
     /// Filters, applied in order; replaces the preset's.
-    #[serde(default)]
     pub filters: Option<Vec<Filter>>,
     /// Sort keys, applied in order; replaces the preset's.
-    #[serde(default)]
     pub sort: Option<Vec<SortKey>>,
     /// Split control; replaces the preset's.
-    #[serde(default)]
     pub split: Option<Split>,
     /// The most shipments per order with `split = "up_to"`.
-    #[serde(default)]
     pub max_shipments: Option<i64>,
     /// What to do when no node passes the filters; replaces the preset's.
-    #[serde(default)]
     pub fallback: Option<Fallback>,
 }
 
