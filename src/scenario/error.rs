@@ -240,9 +240,14 @@ fn expected_list(expected: &[&str], none: &str) -> String {
 }
 
 /// "did you mean `x`?" when one expected name is a small edit away from what was written.
+/// Names whose length differs by more than the limit are skipped without computing the
+/// distance, which keeps long name lists cheap.
 pub(crate) fn suggestion(written: &str, expected: &[&str]) -> Option<String> {
-    let limit = (written.chars().count() / 3).max(1);
-    let closest = expected.iter().map(|name| (edit_distance(written, name), *name)).min()?;
+    let length = written.chars().count();
+    let limit = (length / 3).max(1);
+    let close_in_length = |name: &&&str| name.chars().count().abs_diff(length) <= limit;
+    let candidates = expected.iter().filter(close_in_length);
+    let closest = candidates.map(|name| (edit_distance(written, name), *name)).min()?;
     (closest.0 <= limit).then(|| format!("did you mean `{}`?", closest.1))
 }
 

@@ -79,13 +79,27 @@ fn top_level(file: &ScenarioFile, checks: &mut Checks) {
 /// Node names the scenario defines, for checking references to nodes.
 pub(crate) struct NodeNames<'a> {
     explicit: HashSet<&'a str>,
+    /// Names to suggest from, in file order; empty when there are too many to compare.
+    suggestible: Vec<&'a str>,
     stores_generated: bool,
 }
 
+/// Up to this many explicit nodes, an unknown name gets a "did you mean" hint; beyond, the
+/// comparison with every name would cost more than it helps.
+const MAX_SUGGESTIBLE_NODES: usize = 1_000;
+
+/// The most "did you mean" hints per file, so a file with thousands of bad references still
+/// validates in well under a second.
+const MAX_HINTS: usize = 20;
+
 impl<'a> NodeNames<'a> {
     fn of(file: &'a ScenarioFile) -> Self {
+        let names: Vec<&str> = file.network.nodes.iter().map(|node| node.name.as_str()).collect();
+        let suggestible =
+            if names.len() <= MAX_SUGGESTIBLE_NODES { names.clone() } else { Vec::new() };
         NodeNames {
-            explicit: file.network.nodes.iter().map(|node| node.name.as_str()).collect(),
+            explicit: names.into_iter().collect(),
+            suggestible,
             stores_generated: file.network.stores.is_some(),
         }
     }
@@ -105,9 +119,7 @@ impl<'a> NodeNames<'a> {
         } else {
             "expected the name of a [[network.nodes]] entry"
         };
-        let mut names: Vec<&str> = self.explicit.iter().copied().collect();
-        names.sort_unstable();
-        let hint = super::error::suggestion(name, &names);
+        let hint = checks.suggestion(name, &self.suggestible);
         checks.fail_with_hint(path, format!("unknown node \"{name}\", {expected}"), hint);
     }
 }
@@ -120,12 +132,25 @@ fn is_generated_store(name: &str) -> bool {
 }
 
 /// Collects issues; one method per kind of rule so messages read the same everywhere.
-#[derive(Default)]
 pub(crate) struct Checks {
     issues: Vec<Issue>,
+    /// How many more "did you mean" hints may be computed.
+    hints_left: usize,
+}
+
+impl Default for Checks {
+    fn default() -> Self {
+        Checks { issues: Vec::new(), hints_left: MAX_HINTS }
+    }
 }
 
 impl Checks {
+    /// A "did you mean" hint for `written` among `names`, while the hint budget lasts.
+    pub(crate) fn suggestion(&mut self, written: &str, names: &[&str]) -> Option<String> {
+        self.hints_left = self.hints_left.checked_sub(1)?;
+        super::error::suggestion(written, names)
+    }
+
     /// Records a broken rule.
     pub(crate) fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.fail_with_hint(path, message, None);
@@ -497,6 +522,18 @@ mod tests {
         checks.profile("negative", &[1.0, -1.0, 1.0, 1.0, 1.0, 1.0, 1.0], 7);
         let paths: Vec<&str> = checks.issues.iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["short", "zero", "negative[1]"]);
+    }
+
+    #[test]
+    fn hints_stop_when_the_budget_is_spent() {
+        let mut checks = Checks::default();
+        for _ in 0..MAX_HINTS {
+            assert_eq!(
+                checks.suggestion("DC-B", &["DC-A"]).as_deref(),
+                Some("did you mean `DC-A`?")
+            );
+        }
+        assert_eq!(checks.suggestion("DC-B", &["DC-A"]), None);
     }
 
     #[test]

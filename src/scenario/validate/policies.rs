@@ -94,7 +94,7 @@ fn baseline(file: &ScenarioFile, checks: &mut Checks) {
     }
 
     let names: Vec<&str> = file.policies.iter().map(|policy| policy.name.as_str()).collect();
-    let hint = crate::scenario::error::suggestion(baseline, &names);
+    let hint = checks.suggestion(baseline, &names);
     let message = format!("unknown policy \"{baseline}\", {}", one_of(&names));
     checks.fail_with_hint("baseline", message, hint);
 }
