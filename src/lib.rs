@@ -12,5 +12,6 @@ pub mod network;
 pub mod orchestrator;
 pub mod orders;
 pub mod routing;
+pub mod scenario;
 pub mod stats;
 pub mod trace;

@@ -1,0 +1,147 @@
+//! File types of `[[policies]]`: presets, rule-stack filters and sort keys (typed enums,
+//! tagged by `filter` and `key`), split control and fallback.
+//!
+//! Data only, as the file spells it; checks live in `validate::policies`, and what the rules
+//! mean is decided by the routing module.
+
+use serde::Deserialize;
+
+use super::NodeKind;
+
+/// A routing policy, `[[policies]]`: a preset, a custom rule stack, or a preset with some
+/// keys overridden.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// Unique, `[A-Za-z0-9_-]+`.
+    pub name: String,
+    /// The preset rule stack to start from.
+    pub preset: Option<Preset>,
+    /// Filters, applied in order; replaces the preset's.
+    pub filters: Option<Vec<Filter>>,
+    /// Sort keys, applied in order; replaces the preset's.
+    pub sort: Option<Vec<SortKey>>,
+    /// Split control; replaces the preset's.
+    pub split: Option<Split>,
+    /// The most shipments per order with `split = "up_to"`.
+    pub max_shipments: Option<i64>,
+    /// What to do when no node passes the filters; replaces the preset's.
+    pub fallback: Option<Fallback>,
+}
+
+/// A preset rule stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// DCs first, stores only when no DC can serve.
+    DcFirst,
+    /// The nearest node that can serve.
+    Nearest,
+    /// The fewest shipments.
+    MinSplit,
+    /// The cheapest plan now (myopic).
+    GreedyCost,
+}
+
+/// A rule-stack filter, `{ filter = "<name>", ... }`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "filter", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Filter {
+    /// The node can run the method the order needs.
+    Capability {},
+    /// The node's visible ATP covers the line.
+    HasFullAtp {},
+    /// The node's utilization today is at most `max_utilization`.
+    UnderCapacity {
+        /// Largest picks-over-capacity share, (0, 1].
+        max_utilization: f64,
+    },
+    /// The node is within `max_miles` of the customer.
+    WithinDistance {
+        /// Largest distance in miles.
+        max_miles: f64,
+    },
+    /// The node is not one of `nodes`.
+    Exclude {
+        /// Names of excluded nodes.
+        nodes: Vec<String>,
+    },
+    /// The node is of one of `kinds`.
+    NodeKind {
+        /// Allowed kinds.
+        kinds: Vec<NodeKind>,
+    },
+    /// The node keeps at least `units` of ATP after taking the line.
+    MinAtpAfter {
+        /// Units that must remain.
+        units: i64,
+    },
+}
+
+/// A rule-stack sort key, `{ key = "<name>", order = "asc" | "desc" }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SortKey {
+    /// What to sort candidate nodes by.
+    pub key: SortField,
+    /// Ascending unless stated.
+    #[serde(default)]
+    pub order: SortOrder,
+}
+
+/// What a sort key compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortField {
+    /// The node's priority rank.
+    Priority,
+    /// Distance to the customer.
+    Distance,
+    /// Cost of serving the line from the node.
+    Cost,
+    /// The node's ATP of the SKU.
+    Atp,
+    /// The node's days of cover of the SKU.
+    DaysOfCover,
+    /// The node's capacity utilization today.
+    Utilization,
+}
+
+/// Sort direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Smallest first.
+    #[default]
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// Split-shipment control.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Split {
+    /// One node serves the whole order.
+    Never,
+    /// At most `max_shipments` shipments.
+    UpTo,
+    /// As many shipments as needed.
+    Free,
+}
+
+/// What a rule stack does when no node passes its filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fallback {
+    /// Cancel the unserved lines.
+    Cancel,
+    /// Route with the `dc_first` preset.
+    DcFirst,
+    /// Route with the `nearest` preset.
+    Nearest,
+    /// Route with the `min_split` preset.
+    MinSplit,
+    /// Route with the `greedy_cost` preset.
+    GreedyCost,
+}

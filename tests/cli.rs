@@ -1,0 +1,38 @@
+//! Integration tests of the `omnilab` binary: one test binary, one module per subcommand under
+//! `tests/cli/`, each test named by the behaviour it checks.
+//!
+//! Tests run the built binary on files in the repository (`scenarios/`, `tests/fixtures/`)
+//! and assert exit codes and the key words of what it prints. They touch nothing outside a
+//! temporary directory.
+
+#[path = "cli/validate.rs"]
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `omnilab` with `args` from the repository root.
+pub fn omnilab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_omnilab"))
+        .args(args)
+        .current_dir(repository())
+        .output()
+        .expect("the omnilab binary runs")
+}
+
+/// The repository root.
+pub fn repository() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A malformed scenario under `tests/fixtures/invalid/`, relative to the repository root.
+pub fn invalid_fixture(name: &str) -> PathBuf {
+    Path::new("tests/fixtures/invalid").join(name)
+}
+
+/// The process's standard output and error as text.
+pub fn text(output: &Output) -> (String, String) {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (stdout, stderr)
+}
