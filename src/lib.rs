@@ -6,12 +6,15 @@
 pub mod catalog;
 pub mod cost;
 pub mod engine;
+pub mod experiment;
 pub mod ids;
 pub mod inventory;
 pub mod network;
 pub mod orchestrator;
 pub mod orders;
+pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod sim;
 pub mod stats;
 pub mod trace;

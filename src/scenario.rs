@@ -166,13 +166,16 @@
 //!   names), `{ filter = "node_kind", kinds = [...] }`, `{ filter = "min_atp_after", units }`
 //!   (>= 0).
 //! - `sort`, applied in order: `{ key = "priority" | "distance" | "cost" | "atp" |
-//!   "days_of_cover" | "utilization", order = "asc" | "desc" }` (order default `asc`).
+//!   "days_of_cover" | "utilization" | "dc_first", order = "asc" | "desc" }` (order default
+//!   `asc`; `dc_first` ranks distribution centers before stores).
 //! - `split`: `never`, `up_to` (needs `max_shipments`, 2 to 100) or `free`.
 //! - `fallback`: `cancel`, or a preset name to route with when no node passes the filters.
 
 mod error;
-mod file;
+pub mod file;
 mod locate;
+mod resolve;
+mod resolved;
 mod validate;
 
 use std::path::Path;
@@ -181,12 +184,14 @@ pub use error::{Diagnostic, ScenarioError};
 pub use file::{
     Capability, CarrierFile, CatalogFile, Channel, ChannelFile, ChannelShares, ChannelsFile,
     DEFAULT_ZONE_COUNT, DemandFile, ExecutionFile, Fallback, Filter, Hours, InventoryFile,
-    ItemFile, LaneFile, LaneTerms, LostSale, NetworkFile, NodeFile, NodeKind, NodeSettings,
+    ItemFile, LaneFile, LaneTerms, NetworkFile, NodeFile, NodeKind, NodeSettings,
     PickTime, Placement, PolicyFile, Preset, ReturnsFile, ScenarioFile, SortField, SortKey,
     SortOrder, Split, StockFile, StoreToStoreTerms, StoresFile, SupplyFile, SupportFile,
     TransfersFile, Weekday, parse_clock,
 };
 pub use locate::Locator;
+pub use resolve::{ResolveIssue, resolve};
+pub use resolved::*;
 pub use validate::{
     BUNDLED_CITY_COUNT, MAX_HORIZON_DAYS, MAX_NODES, MAX_RATE_PER_DAY, MAX_REPLICATIONS, MAX_SKUS,
 };
@@ -201,11 +206,40 @@ pub use validate::{
     reason = "errors are rare, one per file, and never on a hot path"
 )]
 pub fn load(path: &Path) -> Result<ScenarioFile, ScenarioError> {
+    parse_str(&read_text(path)?, path)
+}
+
+/// Reads, validates and resolves the scenario file at `path` into the engine's [`Scenario`]:
+/// what `omnilab run` simulates. Errors as [`load`], plus what only resolution can find (a
+/// city table that does not load, a name no generated store has), located like the others.
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are rare, one per file, and never on a hot path"
+)]
+pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = read_text(path)?;
+    let file = parse_str(&text, path)?;
+    resolve(&file, path).map_err(|issue| {
+        let position = Locator::new(&text).locate(&issue.path);
+        ScenarioError::Invalid(vec![Diagnostic::new(path, issue.path, issue.message).at(position)])
+    })
+}
+
+/// The file at `path` as UTF-8 text.
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are rare, one per file, and never on a hot path"
+)]
+fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let bytes = std::fs::read(path)
         .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|error| ScenarioError::Parse(error::not_utf8(path, &bytes, &error)))?;
-    parse_str(text, path)
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let error = e.utf8_error();
+            Err(ScenarioError::Parse(error::not_utf8(path, e.as_bytes(), &error)))
+        }
+    }
 }
 
 /// Parses and validates scenario `text`; `file` names it in diagnostics and locates the

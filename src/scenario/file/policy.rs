@@ -105,6 +105,8 @@ pub enum SortField {
     DaysOfCover,
     /// The node's capacity utilization today.
     Utilization,
+    /// Distribution centers before stores.
+    DcFirst,
 }
 
 /// Sort direction.

@@ -1,0 +1,84 @@
+//! Summaries over replications: each KPI's mean with its 95% interval per policy and
+//! channel, and its paired difference from the baseline policy.
+
+use std::collections::HashMap;
+
+use crate::experiment::Comparison;
+use crate::sim::Scope;
+use crate::stats::{Interval, mean_interval, paired_interval};
+
+/// One KPI of one policy in one scope, over replications.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryRow {
+    /// Policy name.
+    pub policy: String,
+    /// `all` or a channel.
+    pub scope: Scope,
+    /// Metric name.
+    pub metric: &'static str,
+    /// Mean and interval over the replications that reported the metric.
+    pub interval: Interval,
+    /// Paired difference from the baseline (`None` for the baseline itself or without one).
+    pub diff: Option<Interval>,
+}
+
+/// Values of each (scope, metric) per replication, `None` where a replication had none.
+type Series = HashMap<(Scope, &'static str), Vec<Option<f64>>>;
+
+fn series(comparison: &Comparison, policy: usize, order: &mut Vec<(Scope, &'static str)>) -> Series {
+    let reps = &comparison.outcomes[policy];
+    let mut map: Series = HashMap::new();
+    for (r, outcome) in reps.iter().enumerate() {
+        for &(scope, metric, value) in &outcome.kpis.kpis {
+            let slot = map.entry((scope, metric)).or_insert_with(|| {
+                if !order.contains(&(scope, metric)) {
+                    order.push((scope, metric));
+                }
+                vec![None; reps.len()]
+            });
+            slot[r] = Some(value);
+        }
+    }
+    map
+}
+
+/// Summary rows for every policy, scope and metric, in report order (policies as run,
+/// `all` before channels, metrics in the order the simulator emits them).
+pub fn summarize(comparison: &Comparison) -> Vec<SummaryRow> {
+    let mut order = Vec::new();
+    let all: Vec<Series> =
+        (0..comparison.policies.len()).map(|p| series(comparison, p, &mut order)).collect();
+    order.sort_by_key(|(scope, _)| *scope);
+
+    let mut rows = Vec::new();
+    for (p, name) in comparison.policies.iter().enumerate() {
+        for key in &order {
+            let Some(values) = all[p].get(key) else { continue };
+            let present: Vec<f64> = values.iter().flatten().copied().collect();
+            if present.is_empty() {
+                continue;
+            }
+            let diff = comparison
+                .baseline
+                .filter(|&b| b != p)
+                .and_then(|b| all[b].get(key))
+                .map(|base| paired(values, base))
+                .filter(|i| i.n > 0);
+            rows.push(SummaryRow {
+                policy: name.clone(),
+                scope: key.0,
+                metric: key.1,
+                interval: mean_interval(&present),
+                diff,
+            });
+        }
+    }
+    rows
+}
+
+/// The paired interval over replications where both series have a value.
+fn paired(a: &[Option<f64>], b: &[Option<f64>]) -> Interval {
+    let (x, y): (Vec<f64>, Vec<f64>) =
+        a.iter().zip(b).filter_map(|(x, y)| Some(((*x)?, (*y)?))).unzip();
+    paired_interval(&x, &y)
+}
