@@ -20,6 +20,8 @@ mod explain;
 pub mod presets;
 mod rule_stack;
 mod rules;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 pub use capacity::CapacityBook;
 pub use explain::{CandidateTrace, Explanation, LineTrace};
