@@ -13,7 +13,10 @@
 //! - `free`: each line, in order, goes to its best node; without `has_full_atp`, a line's
 //!   units may be spread over several nodes in rank order.
 //!
-//! Lines left over go to the fallback (another stack, or cancellation). Pickup orders are
+//! A node offers its visible ATP less the units the plan already takes from it, so a
+//! fallback stack never counts the same units twice. Lines left over go to the fallback
+//! (another stack, or cancellation: reason `capacity` when some node with units to offer was
+//! removed by `under_capacity` and by no other filter, else `no_stock`). Pickup orders are
 //! served at the customer's store when its visible ATP covers the line; otherwise the stack
 //! ranks transfer sources that have a lane path to the store.
 //!
@@ -27,7 +30,7 @@ use std::cmp::Ordering;
 use super::rules::{Fallback, Filter, SortBy, SortKey, Split};
 use super::{Explanation, LineTrace, NetworkView, Policy, ship_method};
 use crate::cost::shipment_cost;
-use crate::ids::{NodeId, Units};
+use crate::ids::{NodeId, SkuId, Units};
 use crate::network::{Capability, NodeKind, great_circle_miles};
 use crate::orders::{Assignment, CancelReason, Channel, Method, Order, Plan, Unserved};
 
@@ -51,7 +54,17 @@ pub struct RuleStack {
 struct Pending {
     line: usize,
     units: Units,
-    /// Some candidate had the stock and was removed only by `under_capacity`.
+    /// Some candidate with stock to offer was removed by `under_capacity` and by no other
+    /// filter: capacity alone stood in the way.
+    capacity_only: bool,
+}
+
+/// What the filters made of one candidate.
+#[derive(Clone, Copy, Debug)]
+struct Verdict {
+    /// The first filter that removed the node, `None` if it passed them all.
+    removed_by: Option<&'static str>,
+    /// The node failed `under_capacity` and no other filter.
     capacity_only: bool,
 }
 
@@ -99,22 +112,20 @@ impl RuleStack {
         }
     }
 
-    /// The first filter that removes `node` for `units` of `sku`, or `None` if it passes.
-    fn removed_by(
+    /// Which filters `node` fails for `units` of a line when it has `atp` units left to
+    /// offer. The capability check comes first when the stack does not list it.
+    fn verdict(
         &self,
         order: &Order,
-        line: usize,
         units: Units,
         node: NodeId,
+        atp: Units,
         view: &NetworkView<'_>,
-    ) -> Option<&'static str> {
+    ) -> Verdict {
         let capable = self.method(order, node, view).is_some();
-        let listed = self.filters.contains(&Filter::Capability);
-        if !capable && !listed {
-            return Some(Filter::Capability.name());
+        if !capable && !self.filters.contains(&Filter::Capability) {
+            return Verdict { removed_by: Some(Filter::Capability.name()), capacity_only: false };
         }
-        let sku = order.lines[line].sku;
-        let atp = view.atp(node, sku);
         let n = view.network.node(node);
         let passes = |f: &Filter| match f {
             Filter::Capability => capable,
@@ -129,7 +140,12 @@ impl RuleStack {
             Filter::NodeKind { kinds } => kinds.contains(&n.kind),
             Filter::MinAtpAfter { units: keep } => atp >= units.saturating_add(*keep),
         };
-        self.filters.iter().find(|f| !passes(f)).map(Filter::name)
+
+        let mut failed = self.filters.iter().filter(|f| !passes(f));
+        let first = failed.next();
+        let is_capacity = |f: &Filter| matches!(f, Filter::UnderCapacity { .. });
+        let capacity_only = first.is_some_and(is_capacity) && failed.all(is_capacity);
+        Verdict { removed_by: first.map(Filter::name), capacity_only }
     }
 
     /// The value of `key` for serving `lines` from `node`, given the plan built so far.
@@ -198,9 +214,10 @@ impl RuleStack {
             if exclude.contains(&node) {
                 continue;
             }
-            let removed = self.removed_by(order, pending.line, pending.units, node, view);
-            let atp = view.atp(node, sku);
-            if removed == Some("under_capacity") && atp >= pending.units {
+            let atp = unplanned_atp(order, node, sku, view, plan);
+            let verdict = self.verdict(order, pending.units, node, atp, view);
+            let removed = verdict.removed_by;
+            if verdict.capacity_only && atp > 0 {
                 pending.capacity_only = true;
             }
             let key = if removed.is_none() || trace.is_some() {
@@ -528,7 +545,7 @@ fn serve_at_pickup_store(
     }
     let mut left = Vec::new();
     for p in pending {
-        if view.atp(store, order.lines[p.line].sku) >= p.units {
+        if unplanned_atp(order, store, order.lines[p.line].sku, view, plan) >= p.units {
             push_assignment(plan, order, p.line, store, p.units, view);
             if let Some(e) = explain.as_deref_mut() {
                 e.line_mut(p.line).chosen.push((store, p.units));
@@ -538,6 +555,25 @@ fn serve_at_pickup_store(
         }
     }
     left
+}
+
+/// The visible ATP of `sku` at `node` less the units `plan` already takes from there (a
+/// fallback stack sees the same ledger as the stack before it, so it must not offer the
+/// same units twice).
+fn unplanned_atp(
+    order: &Order,
+    node: NodeId,
+    sku: SkuId,
+    view: &NetworkView<'_>,
+    plan: &Plan,
+) -> Units {
+    let planned: Units = plan
+        .assignments
+        .iter()
+        .filter(|a| a.node == node && order.lines[a.line].sku == sku)
+        .map(|a| a.units)
+        .sum();
+    view.atp(node, sku).saturating_sub(planned)
 }
 
 /// Adds (or grows) the assignment of `units` of `line` at `node`.
@@ -598,3 +634,6 @@ fn marginal_cost(
     let before = shipment_cost(view.network, node, to, had_units, had_weight);
     after.total() - before.total()
 }
+
+#[cfg(test)]
+mod tests;
