@@ -17,18 +17,20 @@
 //! fallback stack never counts the same units twice. Lines left over go to the fallback
 //! (another stack, or cancellation: reason `capacity` when some node with units to offer was
 //! removed by `under_capacity` and by no other filter, else `no_stock`). Pickup orders are
-//! served at the customer's store when its visible ATP covers the line; otherwise the stack
-//! ranks transfer sources that have a lane path to the store.
+//! served at the customer's store when its visible ATP covers the line and the store passes
+//! the stack's filters like any node (a full store or store protection sends the line
+//! elsewhere); otherwise the stack ranks transfer sources that have a lane path to the store.
 //!
-//! Cost: with L lines and S stocking nodes per SKU, `free` is O(L S log S), `never` is
-//! O(L S), `up_to N` is O(N L S). Ranking by cost is myopic: the cost of adding a line to
+//! Cost: with L lines, S stocking nodes per SKU and A assignments in the plan so far (at
+//! most L S, usually about L), `free` is O(L S (log S + A)), `never` is O(L S A), `up_to N`
+//! is O(N L S + L S A). Ranking by cost is myopic: the cost of adding a line to
 //! the plan built so far, which makes a cost-sorted stack consolidate lines at a node
 //! already used when that is cheaper.
 
 use std::cmp::Ordering;
 
 use super::rules::{Fallback, Filter, SortBy, SortKey, Split};
-use super::{Explanation, LineTrace, NetworkView, Policy, ship_method};
+use super::{CandidateTrace, Explanation, LineTrace, NetworkView, Policy, ship_method};
 use crate::cost::shipment_cost;
 use crate::ids::{NodeId, SkuId, Units};
 use crate::network::{Capability, NodeKind, great_circle_miles};
@@ -102,10 +104,11 @@ impl RuleStack {
     fn method(&self, order: &Order, node: NodeId, view: &NetworkView<'_>) -> Option<Method> {
         match pickup_store(order) {
             None => ship_method(view.network, node),
+            Some(store) if node == store => {
+                view.network.node(store).can(Capability::Pickup).then_some(Method::Pickup)
+            }
             Some(store) => {
-                let n = view.network.node(node);
-                let source_ok = node != store
-                    && n.capabilities.contains(Capability::Transfer)
+                let source_ok = view.network.node(node).can(Capability::Transfer)
                     && view.network.lanes.transfer(node, store).is_some();
                 source_ok.then_some(Method::TransferThenPickup)
             }
@@ -209,15 +212,18 @@ impl RuleStack {
         mut trace: Option<&mut LineTrace>,
     ) -> Vec<Ranked> {
         let sku = order.lines[pending.line].sku;
+        // The fewest units a node must offer to be of use for this line.
+        let useful = if self.whole_lines(order) { pending.units } else { 1 };
         let mut ranked = Vec::new();
         for node in view.ledger.stocking_nodes(sku) {
-            if exclude.contains(&node) {
+            // The pickup store is weighed on its own, before any transfer source.
+            if exclude.contains(&node) || pickup_store(order) == Some(node) {
                 continue;
             }
             let atp = unplanned_atp(order, node, sku, view, plan);
             let verdict = self.verdict(order, pending.units, node, atp, view);
             let removed = verdict.removed_by;
-            if verdict.capacity_only && atp > 0 {
+            if verdict.capacity_only && atp >= useful {
                 pending.capacity_only = true;
             }
             let key = if removed.is_none() || trace.is_some() {
@@ -226,7 +232,7 @@ impl RuleStack {
                 Vec::new()
             };
             if let Some(t) = trace.as_deref_mut() {
-                t.candidates.push(super::CandidateTrace {
+                t.candidates.push(CandidateTrace {
                     node,
                     removed_by: removed,
                     sort_values: self.natural_values(&key),
@@ -427,6 +433,66 @@ impl RuleStack {
         best.map(|(_, _, r, lines)| (r.node, lines))
     }
 
+    /// Places the lines the pickup store can serve from its own visible ATP, when it passes
+    /// the stack's filters like any other node; returns the rest, for transfers.
+    fn serve_at_pickup_store(
+        &self,
+        order: &Order,
+        pending: Vec<Pending>,
+        exclude: &[NodeId],
+        view: &NetworkView<'_>,
+        plan: &mut Plan,
+        mut explain: Option<&mut Explanation>,
+    ) -> Vec<Pending> {
+        let Some(store) = pickup_store(order).filter(|s| !exclude.contains(s)) else {
+            return pending;
+        };
+        let mut left = Vec::new();
+        for mut p in pending {
+            let sku = order.lines[p.line].sku;
+            let atp = unplanned_atp(order, store, sku, view, plan);
+            let verdict = self.verdict(order, p.units, store, atp, view);
+            let mut trace = explain.as_deref_mut().map(|e| e.line_mut(p.line));
+            if let Some(t) = trace.as_deref_mut() {
+                t.candidates.extend(self.store_trace(order, &p, store, verdict, view, plan));
+            }
+
+            if verdict.removed_by.is_none() && atp >= p.units {
+                push_assignment(plan, order, p.line, store, p.units, view);
+                if let Some(t) = trace {
+                    t.chosen.push((store, p.units));
+                }
+            } else {
+                p.capacity_only |= verdict.capacity_only && atp >= p.units;
+                left.push(p);
+            }
+        }
+        left
+    }
+
+    /// The pickup store as a candidate for `p`, for explanations; `None` when the store does
+    /// not stock the SKU (candidates are the stocking nodes).
+    fn store_trace(
+        &self,
+        order: &Order,
+        p: &Pending,
+        store: NodeId,
+        verdict: Verdict,
+        view: &NetworkView<'_>,
+        plan: &Plan,
+    ) -> Option<CandidateTrace> {
+        view.ledger.position(store, order.lines[p.line].sku)?;
+        let key = self.rank(order, std::slice::from_ref(p), store, view, plan);
+        let sort_values = self.natural_values(&key);
+        Some(CandidateTrace { node: store, removed_by: verdict.removed_by, sort_values })
+    }
+
+    /// Whether a node must take a line whole: pickups and cover splits place whole lines,
+    /// only a free split spreads a line's units over nodes.
+    fn whole_lines(&self, order: &Order) -> bool {
+        pickup_store(order).is_some() || self.split != Split::Free
+    }
+
     /// Runs the stack and its fallbacks on `pending`, recording cancellations in `plan`.
     fn place_with_fallback(
         &self,
@@ -439,7 +505,7 @@ impl RuleStack {
     ) {
         // Lines of a pickup order the store itself can serve need no ranking.
         let pending =
-            serve_at_pickup_store(order, pending, exclude, view, plan, explain.as_deref_mut());
+            self.serve_at_pickup_store(order, pending, exclude, view, plan, explain.as_deref_mut());
         let left = self.place(order, pending, exclude, view, plan, explain.as_deref_mut());
         if left.is_empty() {
             return;
@@ -527,34 +593,6 @@ fn destination(order: &Order, view: &NetworkView<'_>) -> crate::network::GeoPoin
         Some(store) => view.network.node(store).location,
         None => order.customer,
     }
-}
-
-/// Places the lines the pickup store can serve from its own visible ATP; returns the rest.
-fn serve_at_pickup_store(
-    order: &Order,
-    pending: Vec<Pending>,
-    exclude: &[NodeId],
-    view: &NetworkView<'_>,
-    plan: &mut Plan,
-    mut explain: Option<&mut Explanation>,
-) -> Vec<Pending> {
-    let Some(store) = pickup_store(order) else { return pending };
-    let can_pick_up = view.network.node(store).capabilities.contains(Capability::Pickup);
-    if !can_pick_up || exclude.contains(&store) {
-        return pending;
-    }
-    let mut left = Vec::new();
-    for p in pending {
-        if unplanned_atp(order, store, order.lines[p.line].sku, view, plan) >= p.units {
-            push_assignment(plan, order, p.line, store, p.units, view);
-            if let Some(e) = explain.as_deref_mut() {
-                e.line_mut(p.line).chosen.push((store, p.units));
-            }
-        } else {
-            left.push(p);
-        }
-    }
-    left
 }
 
 /// The visible ATP of `sku` at `node` less the units `plan` already takes from there (a

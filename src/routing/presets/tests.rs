@@ -59,6 +59,15 @@ fn dc_first_sends_each_line_to_a_dc_even_when_a_store_has_both() {
 }
 
 #[test]
+fn on_the_west_coast_dc_first_takes_reno_and_nearest_sacramento() {
+    // San Francisco: Sacramento store 75.0 mi, Reno DC 185.6, Columbus DC 2108.8.
+    let world = World::new(&[(COLUMBUS, TEE, 5), (RENO, TEE, 5), (SACRAMENTO, TEE, 5)]);
+    let order = web(SAN_FRANCISCO, &[(TEE, 1)]);
+    assert_eq!(placed(&world.plan(&mut stack("dc_first"), &order)), [(0, RENO, 1)]);
+    assert_eq!(placed(&world.plan(&mut stack("nearest"), &order)), [(0, SACRAMENTO, 1)]);
+}
+
+#[test]
 fn nearest_takes_the_closest_node_whatever_its_kind() {
     // Cleveland: Pittsburgh 114.9 mi < Columbus 126.3 < Reno 1990.7.
     let world = World::new(&[(COLUMBUS, TEE, 5), (RENO, TEE, 5), (PITTSBURGH, TEE, 5)]);

@@ -88,11 +88,14 @@ fn a_cover_explanation_traces_every_line() {
 }
 
 #[test]
-fn a_pickup_at_the_store_is_chosen_without_candidates() {
-    let world = World::new(&[(PITTSBURGH, TEE, 3)]);
+fn a_pickup_lists_the_store_as_its_first_candidate() {
+    // The store is 0 miles from itself; Columbus, not needed, is not weighed.
+    let world = World::new(&[(PITTSBURGH, TEE, 3), (COLUMBUS, TEE, 5)]);
     let (_, explanation) = world.explain(&mut presets::nearest(), &bopis(PITTSBURGH, &[(TEE, 1)]));
-    assert!(explanation.lines[0].candidates.is_empty());
-    assert_eq!(explanation.lines[0].chosen, [(PITTSBURGH, 1)]);
+    let line = &explanation.lines[0];
+    let expected = CandidateTrace { node: PITTSBURGH, removed_by: None, sort_values: vec![0.0] };
+    assert_eq!(line.candidates, [expected]);
+    assert_eq!(line.chosen, [(PITTSBURGH, 1)]);
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! BOPIS orders: pickup at the chosen store when its visible ATP covers the line, a transfer
-//! over a lane from another node when it does not, nothing when no lane reaches the store.
+//! BOPIS orders: pickup at the chosen store when its visible ATP covers the line (and the
+//! store passes the stack's filters, capacity included), a transfer over a lane from another
+//! node when it does not, nothing when no lane reaches the store.
 //! Miles between nodes: Columbus to Pittsburgh 161.9, to Chicago 275.6; Reno to Sacramento
 //! 111.4, to Pittsburgh 2090.9.
 
@@ -31,8 +32,8 @@ fn every_preset_picks_up_at_the_store_when_its_atp_covers_the_line() {
 
 #[test]
 fn a_short_store_is_supplied_by_a_transfer_over_a_lane() {
-    // Pittsburgh has 1 of 2 tees. Columbus has a lane to it; Chicago has tees but no lane;
-    // Pittsburgh itself is not a transfer source for its own pickup.
+    // Pittsburgh has 1 of 2 tees and is weighed first, on its own. Columbus has a lane to
+    // it; Chicago has tees but no lane.
     let world = World::new(&[(PITTSBURGH, TEE, 1), (COLUMBUS, TEE, 5), (CHICAGO, TEE, 5)]);
     let (plan, explanation) =
         world.explain(&mut presets::nearest(), &bopis(PITTSBURGH, &[(TEE, 2)]));
@@ -41,10 +42,11 @@ fn a_short_store_is_supplied_by_a_transfer_over_a_lane() {
     let line = &explanation.lines[0];
     let removed: Vec<_> = line.candidates.iter().map(|c| (c.node, c.removed_by)).collect();
     let expected =
-        [(COLUMBUS, None), (CHICAGO, Some("capability")), (PITTSBURGH, Some("capability"))];
+        [(PITTSBURGH, Some("has_full_atp")), (COLUMBUS, None), (CHICAGO, Some("capability"))];
     assert_eq!(removed, expected);
-    // Distance is measured to the pickup store: Columbus to Pittsburgh.
-    assert_miles(line.candidates[0].sort_values[0], 161.9);
+    // Distance is measured to the pickup store: 0 for the store, 161.9 from Columbus.
+    assert_miles(line.candidates[0].sort_values[0], 0.0);
+    assert_miles(line.candidates[1].sort_values[0], 161.9);
 }
 
 #[test]
@@ -113,4 +115,35 @@ fn a_pickup_reroute_that_excludes_the_store_transfers_instead() {
     let order = bopis(PITTSBURGH, &[(TEE, 2)]);
     let moved = presets::nearest().reroute(&order, 0, 2, &[PITTSBURGH], &world.view());
     assert_eq!(moved, [transferred(0, COLUMBUS, 2)]);
+}
+
+#[test]
+fn a_full_store_hands_its_pickups_to_a_transfer() {
+    // Pittsburgh has the tees but its 2 orders of the day are taken: every preset keeps a
+    // node under capacity, the pickup store included, so Columbus sends them.
+    let mut world = World::new(&[(PITTSBURGH, TEE, 3), (COLUMBUS, TEE, 5)]);
+    world.load(PITTSBURGH, 2, 2);
+    let (plan, explanation) =
+        world.explain(&mut presets::nearest(), &bopis(PITTSBURGH, &[(TEE, 2)]));
+    assert_eq!(plan.assignments, [transferred(0, COLUMBUS, 2)]);
+    assert_eq!(explanation.lines[0].candidates[0].removed_by, Some("under_capacity"));
+}
+
+#[test]
+fn a_full_store_nobody_can_supply_cancels_for_capacity() {
+    let mut world = World::new(&[(PITTSBURGH, TEE, 3)]);
+    world.load(PITTSBURGH, 2, 2);
+    let plan = world.plan(&mut presets::nearest(), &bopis(PITTSBURGH, &[(TEE, 2)]));
+    assert!(plan.assignments.is_empty());
+    assert_eq!(plan.unserved, [Unserved { line: 0, units: 2, reason: CancelReason::Capacity }]);
+}
+
+#[test]
+fn store_protection_applies_to_pickups_too() {
+    // Keep 2 on the shelf: 3 tees less 2 ordered leaves 1, so Columbus sends them.
+    let mut stack = presets::nearest();
+    stack.filters.push(crate::routing::Filter::MinAtpAfter { units: 2 });
+    let world = World::new(&[(PITTSBURGH, TEE, 3), (COLUMBUS, TEE, 5)]);
+    let plan = world.plan(&mut stack, &bopis(PITTSBURGH, &[(TEE, 2)]));
+    assert_eq!(plan.assignments, [transferred(0, COLUMBUS, 2)]);
 }
