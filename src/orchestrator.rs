@@ -285,3 +285,8 @@ fn quoted_promise(order: &Order, shipments: &[ShipmentPlan]) -> SimTime {
     }
     shipments.iter().map(|s| s.promise).max().unwrap_or(order.placed_at)
 }
+
+#[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod tests;

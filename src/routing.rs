@@ -20,6 +20,8 @@ mod explain;
 pub mod presets;
 mod rule_stack;
 mod rules;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 pub use capacity::CapacityBook;
 pub use explain::{CandidateTrace, Explanation, LineTrace};
@@ -72,12 +74,16 @@ impl NetworkView<'_> {
         self.ledger.visible_atp(node, sku)
     }
 
-    /// Days the visible ATP lasts at the local demand rate (ATP itself when no rate is known).
+    /// Days the visible ATP lasts at the local demand rate: infinite for stock that no local
+    /// demand draws on (rates known, local rate zero), and the ATP itself when the simulator
+    /// provides no rates.
     pub fn days_of_cover(&self, node: NodeId, sku: SkuId) -> f64 {
         let atp = f64::from(self.atp(node, sku));
         match self.rates.map(|r| r.local_rate(node, sku)) {
+            None => atp,
             Some(rate) if rate > 0.0 => atp / rate,
-            _ => atp,
+            Some(_) if atp > 0.0 => f64::INFINITY,
+            Some(_) => 0.0,
         }
     }
 }

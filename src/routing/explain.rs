@@ -20,7 +20,12 @@ pub struct CandidateTrace {
 pub struct LineTrace {
     /// Index of the line in the order.
     pub line: usize,
-    /// Every node that stocks the SKU, in the order considered.
+    /// Every node that stocks the SKU, in the order considered; a fallback stack's candidates
+    /// follow the first stack's.
+    ///
+    /// FIXME: a fallback stack's candidates carry the sort values of its own keys, which
+    /// `Explanation::sort_keys` (the first stack's) does not name; recording the key names
+    /// per stack would make such traces self-describing.
     pub candidates: Vec<CandidateTrace>,
     /// Where the units went.
     pub chosen: Vec<(NodeId, Units)>,

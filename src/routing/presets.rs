@@ -73,3 +73,6 @@ pub fn greedy_cost() -> RuleStack {
         Fallback::Cancel,
     )
 }
+
+#[cfg(test)]
+mod tests;

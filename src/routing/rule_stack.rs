@@ -13,21 +13,26 @@
 //! - `free`: each line, in order, goes to its best node; without `has_full_atp`, a line's
 //!   units may be spread over several nodes in rank order.
 //!
-//! Lines left over go to the fallback (another stack, or cancellation). Pickup orders are
-//! served at the customer's store when its visible ATP covers the line; otherwise the stack
-//! ranks transfer sources that have a lane path to the store.
+//! A node offers its visible ATP less the units the plan already takes from it, so a
+//! fallback stack never counts the same units twice. Lines left over go to the fallback
+//! (another stack, or cancellation: reason `capacity` when some node with units to offer was
+//! removed by `under_capacity` and by no other filter, else `no_stock`). Pickup orders are
+//! served at the customer's store when its visible ATP covers the line and the store passes
+//! the stack's filters like any node (a full store or store protection sends the line
+//! elsewhere); otherwise the stack ranks transfer sources that have a lane path to the store.
 //!
-//! Cost: with L lines and S stocking nodes per SKU, `free` is O(L S log S), `never` is
-//! O(L S), `up_to N` is O(N L S). Ranking by cost is myopic: the cost of adding a line to
+//! Cost: with L lines, S stocking nodes per SKU and A assignments in the plan so far (at
+//! most L S, usually about L), `free` is O(L S (log S + A)), `never` is O(L S A), `up_to N`
+//! is O(N L S + L S A). Ranking by cost is myopic: the cost of adding a line to
 //! the plan built so far, which makes a cost-sorted stack consolidate lines at a node
 //! already used when that is cheaper.
 
 use std::cmp::Ordering;
 
 use super::rules::{Fallback, Filter, SortBy, SortKey, Split};
-use super::{Explanation, LineTrace, NetworkView, Policy, ship_method};
+use super::{CandidateTrace, Explanation, LineTrace, NetworkView, Policy, ship_method};
 use crate::cost::shipment_cost;
-use crate::ids::{NodeId, Units};
+use crate::ids::{NodeId, SkuId, Units};
 use crate::network::{Capability, NodeKind, great_circle_miles};
 use crate::orders::{Assignment, CancelReason, Channel, Method, Order, Plan, Unserved};
 
@@ -51,7 +56,17 @@ pub struct RuleStack {
 struct Pending {
     line: usize,
     units: Units,
-    /// Some candidate had the stock and was removed only by `under_capacity`.
+    /// Some candidate with stock to offer was removed by `under_capacity` and by no other
+    /// filter: capacity alone stood in the way.
+    capacity_only: bool,
+}
+
+/// What the filters made of one candidate.
+#[derive(Clone, Copy, Debug)]
+struct Verdict {
+    /// The first filter that removed the node, `None` if it passed them all.
+    removed_by: Option<&'static str>,
+    /// The node failed `under_capacity` and no other filter.
     capacity_only: bool,
 }
 
@@ -89,32 +104,31 @@ impl RuleStack {
     fn method(&self, order: &Order, node: NodeId, view: &NetworkView<'_>) -> Option<Method> {
         match pickup_store(order) {
             None => ship_method(view.network, node),
+            Some(store) if node == store => {
+                view.network.node(store).can(Capability::Pickup).then_some(Method::Pickup)
+            }
             Some(store) => {
-                let n = view.network.node(node);
-                let source_ok = node != store
-                    && n.capabilities.contains(Capability::Transfer)
+                let source_ok = view.network.node(node).can(Capability::Transfer)
                     && view.network.lanes.transfer(node, store).is_some();
                 source_ok.then_some(Method::TransferThenPickup)
             }
         }
     }
 
-    /// The first filter that removes `node` for `units` of `sku`, or `None` if it passes.
-    fn removed_by(
+    /// Which filters `node` fails for `units` of a line when it has `atp` units left to
+    /// offer. The capability check comes first when the stack does not list it.
+    fn verdict(
         &self,
         order: &Order,
-        line: usize,
         units: Units,
         node: NodeId,
+        atp: Units,
         view: &NetworkView<'_>,
-    ) -> Option<&'static str> {
+    ) -> Verdict {
         let capable = self.method(order, node, view).is_some();
-        let listed = self.filters.contains(&Filter::Capability);
-        if !capable && !listed {
-            return Some(Filter::Capability.name());
+        if !capable && !self.filters.contains(&Filter::Capability) {
+            return Verdict { removed_by: Some(Filter::Capability.name()), capacity_only: false };
         }
-        let sku = order.lines[line].sku;
-        let atp = view.atp(node, sku);
         let n = view.network.node(node);
         let passes = |f: &Filter| match f {
             Filter::Capability => capable,
@@ -129,7 +143,12 @@ impl RuleStack {
             Filter::NodeKind { kinds } => kinds.contains(&n.kind),
             Filter::MinAtpAfter { units: keep } => atp >= units.saturating_add(*keep),
         };
-        self.filters.iter().find(|f| !passes(f)).map(Filter::name)
+
+        let mut failed = self.filters.iter().filter(|f| !passes(f));
+        let first = failed.next();
+        let is_capacity = |f: &Filter| matches!(f, Filter::UnderCapacity { .. });
+        let capacity_only = first.is_some_and(is_capacity) && failed.all(is_capacity);
+        Verdict { removed_by: first.map(Filter::name), capacity_only }
     }
 
     /// The value of `key` for serving `lines` from `node`, given the plan built so far.
@@ -193,14 +212,18 @@ impl RuleStack {
         mut trace: Option<&mut LineTrace>,
     ) -> Vec<Ranked> {
         let sku = order.lines[pending.line].sku;
+        // The fewest units a node must offer to be of use for this line.
+        let useful = if self.whole_lines(order) { pending.units } else { 1 };
         let mut ranked = Vec::new();
         for node in view.ledger.stocking_nodes(sku) {
-            if exclude.contains(&node) {
+            // The pickup store is weighed on its own, before any transfer source.
+            if exclude.contains(&node) || pickup_store(order) == Some(node) {
                 continue;
             }
-            let removed = self.removed_by(order, pending.line, pending.units, node, view);
-            let atp = view.atp(node, sku);
-            if removed == Some("under_capacity") && atp >= pending.units {
+            let atp = unplanned_atp(order, node, sku, view, plan);
+            let verdict = self.verdict(order, pending.units, node, atp, view);
+            let removed = verdict.removed_by;
+            if verdict.capacity_only && atp >= useful {
                 pending.capacity_only = true;
             }
             let key = if removed.is_none() || trace.is_some() {
@@ -209,7 +232,7 @@ impl RuleStack {
                 Vec::new()
             };
             if let Some(t) = trace.as_deref_mut() {
-                t.candidates.push(super::CandidateTrace {
+                t.candidates.push(CandidateTrace {
                     node,
                     removed_by: removed,
                     sort_values: self.natural_values(&key),
@@ -410,6 +433,66 @@ impl RuleStack {
         best.map(|(_, _, r, lines)| (r.node, lines))
     }
 
+    /// Places the lines the pickup store can serve from its own visible ATP, when it passes
+    /// the stack's filters like any other node; returns the rest, for transfers.
+    fn serve_at_pickup_store(
+        &self,
+        order: &Order,
+        pending: Vec<Pending>,
+        exclude: &[NodeId],
+        view: &NetworkView<'_>,
+        plan: &mut Plan,
+        mut explain: Option<&mut Explanation>,
+    ) -> Vec<Pending> {
+        let Some(store) = pickup_store(order).filter(|s| !exclude.contains(s)) else {
+            return pending;
+        };
+        let mut left = Vec::new();
+        for mut p in pending {
+            let sku = order.lines[p.line].sku;
+            let atp = unplanned_atp(order, store, sku, view, plan);
+            let verdict = self.verdict(order, p.units, store, atp, view);
+            let mut trace = explain.as_deref_mut().map(|e| e.line_mut(p.line));
+            if let Some(t) = trace.as_deref_mut() {
+                t.candidates.extend(self.store_trace(order, &p, store, verdict, view, plan));
+            }
+
+            if verdict.removed_by.is_none() && atp >= p.units {
+                push_assignment(plan, order, p.line, store, p.units, view);
+                if let Some(t) = trace {
+                    t.chosen.push((store, p.units));
+                }
+            } else {
+                p.capacity_only |= verdict.capacity_only && atp >= p.units;
+                left.push(p);
+            }
+        }
+        left
+    }
+
+    /// The pickup store as a candidate for `p`, for explanations; `None` when the store does
+    /// not stock the SKU (candidates are the stocking nodes).
+    fn store_trace(
+        &self,
+        order: &Order,
+        p: &Pending,
+        store: NodeId,
+        verdict: Verdict,
+        view: &NetworkView<'_>,
+        plan: &Plan,
+    ) -> Option<CandidateTrace> {
+        view.ledger.position(store, order.lines[p.line].sku)?;
+        let key = self.rank(order, std::slice::from_ref(p), store, view, plan);
+        let sort_values = self.natural_values(&key);
+        Some(CandidateTrace { node: store, removed_by: verdict.removed_by, sort_values })
+    }
+
+    /// Whether a node must take a line whole: pickups and cover splits place whole lines,
+    /// only a free split spreads a line's units over nodes.
+    fn whole_lines(&self, order: &Order) -> bool {
+        pickup_store(order).is_some() || self.split != Split::Free
+    }
+
     /// Runs the stack and its fallbacks on `pending`, recording cancellations in `plan`.
     fn place_with_fallback(
         &self,
@@ -422,7 +505,7 @@ impl RuleStack {
     ) {
         // Lines of a pickup order the store itself can serve need no ranking.
         let pending =
-            serve_at_pickup_store(order, pending, exclude, view, plan, explain.as_deref_mut());
+            self.serve_at_pickup_store(order, pending, exclude, view, plan, explain.as_deref_mut());
         let left = self.place(order, pending, exclude, view, plan, explain.as_deref_mut());
         if left.is_empty() {
             return;
@@ -512,32 +595,23 @@ fn destination(order: &Order, view: &NetworkView<'_>) -> crate::network::GeoPoin
     }
 }
 
-/// Places the lines the pickup store can serve from its own visible ATP; returns the rest.
-fn serve_at_pickup_store(
+/// The visible ATP of `sku` at `node` less the units `plan` already takes from there (a
+/// fallback stack sees the same ledger as the stack before it, so it must not offer the
+/// same units twice).
+fn unplanned_atp(
     order: &Order,
-    pending: Vec<Pending>,
-    exclude: &[NodeId],
+    node: NodeId,
+    sku: SkuId,
     view: &NetworkView<'_>,
-    plan: &mut Plan,
-    mut explain: Option<&mut Explanation>,
-) -> Vec<Pending> {
-    let Some(store) = pickup_store(order) else { return pending };
-    let can_pick_up = view.network.node(store).capabilities.contains(Capability::Pickup);
-    if !can_pick_up || exclude.contains(&store) {
-        return pending;
-    }
-    let mut left = Vec::new();
-    for p in pending {
-        if view.atp(store, order.lines[p.line].sku) >= p.units {
-            push_assignment(plan, order, p.line, store, p.units, view);
-            if let Some(e) = explain.as_deref_mut() {
-                e.line_mut(p.line).chosen.push((store, p.units));
-            }
-        } else {
-            left.push(p);
-        }
-    }
-    left
+    plan: &Plan,
+) -> Units {
+    let planned: Units = plan
+        .assignments
+        .iter()
+        .filter(|a| a.node == node && order.lines[a.line].sku == sku)
+        .map(|a| a.units)
+        .sum();
+    view.atp(node, sku).saturating_sub(planned)
 }
 
 /// Adds (or grows) the assignment of `units` of `line` at `node`.
@@ -598,3 +672,6 @@ fn marginal_cost(
     let before = shipment_cost(view.network, node, to, had_units, had_weight);
     after.total() - before.total()
 }
+
+#[cfg(test)]
+mod tests;
