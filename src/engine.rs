@@ -21,7 +21,7 @@
 //! let mut engine = Engine::new();
 //! engine.schedule(SimTime::ZERO, ());
 //! let mut ticker = Ticker(0);
-//! engine.run_until(SimTime::from_days(1), &mut ticker);
+//! engine.run_until(SimTime(SimTime::DAY - 1), &mut ticker);
 //! assert_eq!(ticker.0, 24);
 //! ```
 

@@ -11,7 +11,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use omnilab::scenario;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use omnilab::experiment::{RunPlan, compare};
+use omnilab::report::{RunInfo, render_table, write_results};
+use omnilab::scenario::{self, DemandSource, Scenario};
+use omnilab::sim::SimOptions;
+use omnilab::trace::{self, TraceContext};
 
 /// omnilab: a simulation lab for omnichannel order routing.
 ///
@@ -29,8 +34,9 @@ struct Cli {
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
-  omnilab validate scenarios/quickstart.toml
-  omnilab help validate";
+  omnilab run scenarios/quickstart.toml
+  omnilab validate scenarios/*.toml
+  omnilab help run";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -41,6 +47,50 @@ enum Command {
     /// every file is valid and with 2 when any is not.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
+    /// Run every policy of a scenario over its replications and compare them.
+    ///
+    /// Simulates each replication under each policy (in parallel across replications, with
+    /// the same customers and luck for every policy), prints a comparison table with 95%
+    /// intervals, and writes summary.csv, kpis.csv, nodes.csv, daily.csv and run.json to the
+    /// output folder. The folder is replaced only when the run completes.
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(RunArgs),
+}
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  omnilab run scenarios/quickstart.toml
+  omnilab run scenarios/quickstart.toml --replications 30 --out results/qs30
+  omnilab run scenarios/quickstart.toml --policies nearest,dc_first --seed 7
+  omnilab run scenarios/quickstart.toml --explain";
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The scenario file.
+    #[arg(value_name = "SCENARIO")]
+    scenario: PathBuf,
+    /// Where to write results [default: results/<scenario name>].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replications per policy [default: the scenario's].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    replications: Option<u32>,
+    /// Scenario seed [default: the scenario's].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Run only these policies, comma-separated, in this order [default: all].
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    policies: Option<Vec<String>>,
+    /// Write decisions.csv: why sampled orders went where they went (the first 2,000
+    /// explained decisions per replication, one order in 50).
+    #[arg(long)]
+    explain: bool,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
 }
 
 const VALIDATE_EXAMPLES: &str = "\
@@ -62,9 +112,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Validate(args) => validate(&args),
+        Command::Run(args) => run(&args),
     };
     outcome.unwrap_or_else(|error| {
-        eprintln!("error: {error:#}");
+        eprintln!("error: {error}");
         ExitCode::FAILURE
     })
 }
@@ -76,7 +127,7 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut all_valid = true;
 
     for file in &args.files {
-        match scenario::load(file) {
+        match scenario::load_scenario(file) {
             Ok(_) => writeln!(stdout, "ok: {}", file.display())?,
             Err(error) => {
                 all_valid = false;
@@ -88,4 +139,122 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     }
 
     Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(EXIT_INVALID) })
+}
+
+/// Prints every diagnostic of a scenario that failed to load.
+fn report_invalid(error: &scenario::ScenarioError) -> anyhow::Result<ExitCode> {
+    let mut stderr = std::io::stderr().lock();
+    for diagnostic in error.diagnostics() {
+        writeln!(stderr, "{diagnostic}")?;
+    }
+    Ok(ExitCode::from(EXIT_INVALID))
+}
+
+/// `omnilab run`: load, check the trace, simulate, write, print the table.
+fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let mut sc = match scenario::load_scenario(&args.scenario) {
+        Ok(sc) => sc,
+        Err(error) => return report_invalid(&error),
+    };
+    if let Some(seed) = args.seed {
+        sc.seed = seed;
+    }
+    let policies = match select_policies(&sc, args.policies.as_deref()) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("error: {}: --policies: {message}", args.scenario.display());
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    if let Some(code) = check_trace(&sc)? {
+        return Ok(code);
+    }
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global()?;
+    }
+
+    let replications = args.replications.unwrap_or(sc.replications);
+    let options = SimOptions {
+        explain_limit: if args.explain { 2_000 } else { 0 },
+        explain_every: 50,
+        ..SimOptions::default()
+    };
+    let plan = RunPlan { replications, policies, options };
+    let bar = progress_bar(args.quiet, plan.policies.len() * replications as usize);
+    let comparison = compare(&sc, &plan, &|done, _| bar.set_position(done as u64))?;
+    bar.finish_and_clear();
+
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
+    let info = run_info(args, &sc, &comparison, replications)?;
+    let rows = write_results(&out, &sc, &comparison, &info)?;
+    if !args.quiet {
+        let baseline = comparison.baseline.map(|b| comparison.policies[b].as_str());
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{} ({} days, {} replications)\n", sc.name, sc.horizon_days, replications)?;
+        write!(stdout, "{}", render_table(&rows, &comparison.policies, baseline, replications))?;
+        writeln!(stdout, "\nresults: {}", out.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The policy indices to run: all, or those named (in the order named).
+fn select_policies(sc: &Scenario, names: Option<&[String]>) -> Result<Vec<usize>, String> {
+    let Some(names) = names else { return Ok((0..sc.policies.len()).collect()) };
+    names
+        .iter()
+        .map(|name| {
+            sc.policies.iter().position(|p| p.name() == name).ok_or_else(|| {
+                let known: Vec<&str> = sc.policies.iter().map(|p| p.name()).collect();
+                format!("no policy is named \"{name}\", expected one of {}", known.join(", "))
+            })
+        })
+        .collect()
+}
+
+/// Validates the demand trace, if the scenario replays one, before anything runs.
+fn check_trace(sc: &Scenario) -> anyhow::Result<Option<ExitCode>> {
+    let DemandSource::Trace(path) = &sc.demand.source else { return Ok(None) };
+    let ctx = TraceContext { catalog: &sc.catalog, network: &sc.network, cities: &sc.cities, start: None };
+    match trace::validate(path, &ctx) {
+        Ok(_) => Ok(None),
+        Err(error) => {
+            eprintln!("error: {error}");
+            Ok(Some(ExitCode::from(EXIT_INVALID)))
+        }
+    }
+}
+
+/// A progress bar on stderr when it is a terminal and the user did not ask for quiet.
+fn progress_bar(quiet: bool, total: usize) -> ProgressBar {
+    let target = if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
+    let bar = ProgressBar::with_draw_target(Some(total as u64), target);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// What run.json records.
+fn run_info(
+    args: &RunArgs,
+    sc: &Scenario,
+    c: &omnilab::experiment::Comparison,
+    replications: u32,
+) -> anyhow::Result<RunInfo> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(&args.scenario)?;
+    let hash: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    Ok(RunInfo {
+        omnilab_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: sc.name.clone(),
+        scenario_file: args.scenario.display().to_string(),
+        scenario_sha256: hash,
+        seed: sc.seed,
+        replications,
+        policies: c.policies.clone(),
+        baseline: c.baseline.map(|b| c.policies[b].clone()),
+        threads: rayon::current_num_threads(),
+        events: c.outcomes.iter().flatten().map(|o| o.events).sum(),
+        wall_time_seconds: c.wall_time.as_secs_f64(),
+    })
 }

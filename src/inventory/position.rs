@@ -360,13 +360,10 @@ impl Position {
     /// of quarantine. Returns the units cleared.
     pub(crate) fn clear(&mut self) -> Units {
         let shelf = self.physical.saturating_sub(self.committed);
-        let cleared = shelf + self.quarantine;
-
         self.physical -= shelf;
         self.on_hand = self.on_hand.saturating_sub(shelf);
-        self.quarantine = 0;
-        self.net_inflow -= cleared;
-        cleared
+        self.net_inflow -= shelf;
+        shelf
     }
 }
 
@@ -517,8 +514,9 @@ mod tests {
         p.reserve(3).unwrap();
         p.receive_return(2).unwrap();
 
-        assert_eq!(p.clear(), 9);
-        assert_eq!((p.physical(), p.on_hand(), p.quarantine(), p.reserved()), (3, 3, 0, 3));
+        // Returned units wait in quarantine: the simulator clears them when dispositioned.
+        assert_eq!(p.clear(), 7);
+        assert_eq!((p.physical(), p.on_hand(), p.quarantine(), p.reserved()), (3, 3, 2, 3));
     }
 
     #[test]

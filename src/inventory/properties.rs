@@ -462,10 +462,9 @@ impl World {
                 false,
                 Box::new(|m, flows| {
                     let shelf = (m.physical - m.reserved - m.oversold).max(0);
-                    let cleared = shelf + m.quarantine;
+                    let cleared = shelf;
                     m.physical -= shelf;
                     m.on_hand = (m.on_hand - shelf).max(0);
-                    m.quarantine = 0;
                     m.settle();
                     flows.cleared += cleared as u64;
                     Ok(Outcome::Units(cleared as Units))

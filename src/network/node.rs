@@ -497,7 +497,11 @@ impl Node {
         }
         self.validate_rates(invalid)?;
 
-        match self.capabilities.iter().next() {
+        // A vendor may send transfers (to DCs) but never serves customers.
+        let serves = |c: &Capability| {
+            matches!(c, Capability::ShipFromDc | Capability::ShipFromStore | Capability::Pickup)
+        };
+        match self.capabilities.iter().find(serves) {
             Some(capability) if self.kind == NodeKind::Vendor => {
                 Err(NetworkError::VendorCapability { node: self.name.clone(), capability })
             }

@@ -235,10 +235,11 @@ impl Ledger {
         Ok(())
     }
 
-    /// Season end: clears every unit at the position not committed to an open order, that is
-    /// shelf units beyond `reserved + oversold` (the record lowered by as many, saturating) and
-    /// all of quarantine. Units in transit are cleared by the simulator when they arrive.
-    /// Returns the units cleared.
+    /// Season end: clears every shelf unit at the position not committed to an open order,
+    /// that is beyond `reserved + oversold` (the record lowered by as many, saturating).
+    /// Returned units in quarantine belong to returns still being processed and are left for
+    /// the simulator to clear once dispositioned; units in transit are cleared by the
+    /// simulator when they arrive. Returns the units cleared.
     pub fn clear(&mut self, node: NodeId, sku: SkuId) -> Result<Units, LedgerError> {
         let (_, cleared) = self.apply(node, sku, |p| Ok(p.clear()))?;
         self.count(sku, Flow::Cleared, cleared);
