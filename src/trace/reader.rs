@@ -152,6 +152,20 @@ W,2026-01-07,web,40.7,-74.0,tee,1
     }
 
     #[test]
+    fn whitespace_around_names_and_fields_is_ignored() {
+        let world = World::new();
+        let header = " order_id , time,channel ,customer_lat,customer_lon,sku,units, store\n";
+        let body = " A1 , 10 , bopis , 40.714 , -74.006 , tee , 2 , store-nyc \n\
+                    A1,10,bopis,40.714,-74.006,mug,1,store-nyc\n";
+        let path = world.write("spaced.csv", format!("{header}{body}"));
+        let orders = read_all(&mut TraceReader::open(&path, &world.ctx(None)).unwrap());
+        assert_eq!(orders.len(), 1);
+        assert_eq!(orders[0].time, SimTime(10));
+        assert_eq!(orders[0].store, Some(NodeId(1)));
+        assert_eq!(orders[0].lines.len(), 2);
+    }
+
+    #[test]
     fn peek_and_next_due_follow_the_clock() {
         let world = World::new();
         let path = world.write("valid.csv", format!("{HEADER}{VALID}"));
