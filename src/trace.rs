@@ -6,8 +6,9 @@
 //! be adjacent; they must agree on time, channel, customer and store, and orders must not go
 //! back in time. `time` is seconds from the scenario start or an ISO 8601 date-time (see
 //! [`parse_iso8601`]), taken relative to [`TraceContext::start`] or, when that is `None`, to
-//! midnight UTC of the day the first row's instant falls on. The full rules, and every message
-//! a planner can meet, are in `reader.rs` and `row.rs`.
+//! midnight UTC of the day the first row's instant falls on. The full rules, and the messages
+//! a planner meets when one is broken, are in `header.rs` (columns), `row.rs` (fields) and
+//! `group.rs` (the rows of an order and the order of orders).
 //!
 //! Key types: [`TraceReader`] streams [`TraceOrder`]s in file order (for the simulator's
 //! demand source), [`validate`] checks a whole file and lists its [`TraceIssue`]s (for the

@@ -62,6 +62,8 @@ pub struct Grouper<'a> {
     /// The time and first line of the last order whose time was valid.
     previous: Option<(SimTime, u64)>,
     stats: Stats,
+    /// The id buffer of the last finished order, reused for the next one.
+    spare_id: Vec<u8>,
 }
 
 impl<'a> Grouper<'a> {
@@ -75,6 +77,7 @@ impl<'a> Grouper<'a> {
             open: None,
             previous: None,
             stats: Stats::default(),
+            spare_id: Vec::new(),
         }
     }
 
@@ -98,7 +101,7 @@ impl<'a> Grouper<'a> {
 
         self.check_time_order(row, issues);
         let suspect_repeat = !self.seen.insert(row.id);
-        let started = start_order(row, self.stats.orders);
+        let started = start_order(row, self.stats.orders, std::mem::take(&mut self.spare_id));
         self.stats.orders += 1;
 
         let completed = self.open.replace(started).and_then(|done| self.complete(done));
@@ -131,7 +134,8 @@ impl<'a> Grouper<'a> {
     }
 
     /// The finished order, if every row of it was valid.
-    fn complete(&self, done: OpenOrder) -> Option<TraceOrder> {
+    fn complete(&mut self, mut done: OpenOrder) -> Option<TraceOrder> {
+        self.spare_id = std::mem::take(&mut done.id);
         if !done.valid {
             return None;
         }
@@ -150,9 +154,12 @@ impl<'a> Grouper<'a> {
     }
 }
 
-fn start_order(row: &Row, ordinal: u64) -> OpenOrder {
+/// A new order from its first row, its id copied into `id_buffer`.
+fn start_order(row: &Row, ordinal: u64, mut id_buffer: Vec<u8>) -> OpenOrder {
+    id_buffer.clear();
+    id_buffer.extend_from_slice(row.id);
     let mut order = OpenOrder {
-        id: row.id.to_vec(),
+        id: id_buffer,
         line: row.line,
         ordinal,
         time: row.time,

@@ -35,13 +35,13 @@ impl Columns {
     /// with it.
     pub fn find(header: &ByteRecord, line: u64) -> Result<Columns, Vec<TraceIssue>> {
         let issue = |message: String| TraceIssue { line, field: "header".into(), message };
-        if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+        if header.is_empty() || (header.len() == 1 && header[0].trim_ascii().is_empty()) {
             return Err(vec![issue(format!("the file is empty; {}", expected()))]);
         }
 
         let mut names = Vec::with_capacity(header.len());
         for (index, raw) in header.iter().enumerate() {
-            match std::str::from_utf8(raw) {
+            match std::str::from_utf8(raw.trim_ascii()) {
                 Ok(name) => names.push(name),
                 Err(_) => {
                     return Err(vec![issue(format!(

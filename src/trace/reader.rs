@@ -152,6 +152,32 @@ W,2026-01-07,web,40.7,-74.0,tee,1
     }
 
     #[test]
+    fn whitespace_around_names_and_fields_is_ignored() {
+        let world = World::new();
+        let header = " order_id , time,channel ,customer_lat,customer_lon,sku,units, store\n";
+        let body = " A1 , 10 , bopis , 40.714 , -74.006 , tee , 2 , store-nyc \n\
+                    A1,10,bopis,40.714,-74.006,mug,1,store-nyc\n";
+        let path = world.write("spaced.csv", format!("{header}{body}"));
+        let orders = read_all(&mut TraceReader::open(&path, &world.ctx(None)).unwrap());
+        assert_eq!(orders.len(), 1);
+        assert_eq!(orders[0].time, SimTime(10));
+        assert_eq!(orders[0].store, Some(NodeId(1)));
+        assert_eq!(orders[0].lines.len(), 2);
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_line_ends_are_accepted() {
+        let world = World::new();
+        let text = format!(
+            "\u{feff}{}A,0,web,40.7,-74,tee,1,\r\nB,1,web,40.7,-74,mug,1,\r\n",
+            HEADER.replace('\n', "\r\n")
+        );
+        let path = world.write("excel.csv", text);
+        let summary = validate(&path, &world.ctx(None)).unwrap();
+        assert_eq!((summary.rows, summary.orders, summary.last), (2, 2, SimTime(1)));
+    }
+
+    #[test]
     fn peek_and_next_due_follow_the_clock() {
         let world = World::new();
         let path = world.write("valid.csv", format!("{HEADER}{VALID}"));
@@ -388,5 +414,60 @@ W,2026-01-07,web,40.7,-74.0,tee,1
         let err = TraceReader::open(&missing, &world.ctx(None)).unwrap_err();
         assert!(matches!(err, TraceError::Io { .. }), "{err}");
         assert!(validate(&missing, &world.ctx(None)).is_err());
+    }
+
+    /// One generated order: time step, channel, customer, and its rows as (sku, units).
+    type GeneratedOrder = (u64, usize, (f64, f64), Vec<(usize, u32)>);
+
+    fn generated_order() -> impl proptest::strategy::Strategy<Value = GeneratedOrder> {
+        (
+            0u64..5_000,
+            0usize..4,
+            (-60.0..70.0f64, -170.0..170.0f64),
+            proptest::collection::vec((0usize..3, 1u32..50), 1..6),
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+
+        #[test]
+        fn written_orders_read_back_merged(orders in proptest::collection::vec(generated_order(), 1..40)) {
+            let world = World::new();
+            let skus = ["tee", "mug", "lamp"];
+            let channels = ["web", "bopis", "walk_in", "marketplace"];
+            let (mut text, mut time, mut rows) = (HEADER.to_string(), 0u64, 0u64);
+            let mut expected = Vec::new();
+            for (n, (step, channel, (lat, lon), lines)) in orders.iter().enumerate() {
+                time += step;
+                let store = if *channel == 1 || *channel == 2 { "store-nyc" } else { "" };
+                let mut merged: Vec<Line> = Vec::new();
+                for &(sku, units) in lines {
+                    text.push_str(&format!(
+                        "O{n},{time},{},{lat},{lon},{},{units},{store}\n",
+                        channels[*channel],
+                        skus[sku]
+                    ));
+                    rows += 1;
+                    match merged.iter_mut().find(|l| l.sku == SkuId(sku as u32)) {
+                        Some(line) => line.units += units,
+                        None => merged.push(Line { sku: SkuId(sku as u32), units }),
+                    }
+                }
+                expected.push((SimTime(time), merged));
+            }
+            let path = world.write("generated.csv", &text);
+            let ctx = world.ctx(None);
+
+            let read = read_all(&mut TraceReader::open(&path, &ctx).unwrap());
+            let got: Vec<(SimTime, Vec<Line>)> =
+                read.iter().map(|o| (o.time, o.lines.clone())).collect();
+            proptest::prop_assert_eq!(&got, &expected);
+            proptest::prop_assert!(read.iter().enumerate().all(|(i, o)| o.ordinal == i as u64));
+
+            let summary = validate(&path, &ctx).unwrap();
+            proptest::prop_assert_eq!((summary.rows, summary.orders), (rows, orders.len() as u64));
+            proptest::prop_assert_eq!(summary.last, expected.last().unwrap().0);
+        }
     }
 }

@@ -29,6 +29,7 @@ use super::MAX_UNITS_PER_ROW;
 use super::header::Columns;
 use super::iso::parse_iso8601;
 use super::issues::Issues;
+use super::scan::field;
 
 /// Seconds in a day.
 const DAY_SECONDS: i64 = 86_400;
@@ -125,7 +126,7 @@ impl<'a> RowParser<'a> {
     pub fn parse<'r>(&mut self, record: &'r ByteRecord, line: u64, issues: &mut Issues) -> Row<'r> {
         let mut found = RowIssues { issues, line, valid: true };
         let c = self.columns;
-        let id = record.get(c.order_id).unwrap_or_default();
+        let id = field(record, c.order_id);
         if record.len() != c.count {
             let message = format!("has {} fields, the header has {}", record.len(), c.count);
             found.push("row", message);
@@ -248,20 +249,20 @@ impl<'a> RowParser<'a> {
     }
 }
 
-/// Field `index` of `record` as UTF-8 text; `None` (with an issue) if it is not UTF-8. A
-/// missing field (a short row, already reported) reads as empty.
+/// Field `index` of `record`, trimmed, as UTF-8 text; `None` (with an issue under `name`) if
+/// it is not UTF-8. A missing field reads as empty.
 fn text<'r>(
     record: &'r ByteRecord,
     index: usize,
-    field: &str,
+    name: &str,
     found: &mut RowIssues,
 ) -> Option<&'r str> {
-    let raw = record.get(index).unwrap_or_default();
+    let raw = field(record, index);
     match std::str::from_utf8(raw) {
         Ok(text) => Some(text),
         Err(e) => {
             let at = e.valid_up_to();
-            found.push(field, format!("is not valid UTF-8 (bad byte at position {})", at + 1));
+            found.push(name, format!("is not valid UTF-8 (bad byte at position {})", at + 1));
             None
         }
     }

@@ -2,8 +2,9 @@
 //!
 //! Owns [`Scanner`], shared by the streaming reader (which stops at the first row with an
 //! issue) and by validation (which goes to the end and lists every issue), and [`open_csv`],
-//! the one CSV configuration (fields trimmed, rows of any length so that a short row is an
-//! issue with its line rather than a reader error). Records are read into one reused
+//! the one CSV configuration (rows of any length, so that a short row is an issue with its
+//! line rather than a reader error), and [`field`], which reads a field with the surrounding
+//! whitespace trimmed. Records are read into one reused
 //! `ByteRecord`; nothing grows with the file except the id fingerprints of [`Grouper`].
 
 use std::fs::File;
@@ -60,11 +61,15 @@ pub struct Scanner<'a> {
 pub fn open_csv(path: &Path) -> Result<csv::Reader<File>, TraceError> {
     let file =
         File::open(path).map_err(|source| TraceError::Io { path: path.to_path_buf(), source })?;
-    Ok(csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .buffer_capacity(BUFFER_BYTES)
-        .from_reader(file))
+    Ok(csv::ReaderBuilder::new().flexible(true).buffer_capacity(BUFFER_BYTES).from_reader(file))
+}
+
+/// Field `index` of `record` without surrounding ASCII whitespace; empty if the record is
+/// shorter. (Trimming here, only where a field is read, is cheaper than having the CSV reader
+/// rebuild every record trimmed.)
+#[inline]
+pub fn field(record: &ByteRecord, index: usize) -> &[u8] {
+    record.get(index).unwrap_or_default().trim_ascii()
 }
 
 impl<'a> Scanner<'a> {

@@ -14,7 +14,7 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use super::TraceError;
-use super::scan::open_csv;
+use super::scan::{field, open_csv};
 
 /// A set of order-id fingerprints.
 #[derive(Debug, Default)]
@@ -95,7 +95,7 @@ pub fn first_lines(
         if line >= stop {
             break;
         }
-        let Some(indices) = record.get(column).and_then(|id| by_id.get(id)) else { continue };
+        let Some(indices) = by_id.get(field(&record, column)) else { continue };
         for &index in indices {
             if found[index].is_none() && line < wanted[index].1 {
                 found[index] = Some(line);

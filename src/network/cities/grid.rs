@@ -5,8 +5,11 @@
 //! best great-circle distance found is provably smaller than the distance to any cell not yet
 //! searched. Far from every city (another continent, near the poles) the rings would grow
 //! without paying off, so after [`MAX_RING`] rings the lookup falls back to a linear scan.
-//! The answers are exactly those of a linear scan, ties to the lower index. Knows only
-//! points and distances; nothing of nodes, demand or orders.
+//! Candidates are screened by the straight-line (chord) distance between unit vectors, which
+//! orders points exactly as the great-circle distance does and costs a few multiplications;
+//! only candidates that may beat the best so far get the haversine formula. The answers are
+//! exactly those of a linear scan by [`great_circle_miles`], ties to the lower index. Knows
+//! only points and distances; nothing of nodes, demand or orders.
 
 use super::super::geo::{EARTH_RADIUS_MILES, GeoPoint, great_circle_miles};
 
@@ -17,44 +20,88 @@ const ROWS: usize = 180;
 const COLUMNS: usize = 360;
 
 /// Rings searched before falling back to a linear scan. Ring `r` holds `8 r` cells, so the
-/// search visits at most `(2 r + 1)^2 = 2,401` cells, a few microseconds of cheap checks,
-/// about what a scan of the 971 bundled cities costs.
-pub const MAX_RING: usize = 24;
+/// search visits at most `(2 r + 1)^2 = 625` cells, about what a screened scan of the 971
+/// bundled cities costs.
+pub const MAX_RING: usize = 12;
 
 /// Slack, in miles, added to the best distance before it is compared with a lower bound, so
 /// that rounding in the two formulas can never end a search that a tie could still change.
 const SLACK_MILES: f64 = 1e-6;
 
+/// Relative slack of the chord screen: a candidate is skipped only when its squared chord
+/// exceeds the best one's by more than rounding could explain (about 1e-9 relative at the
+/// shortest distances that matter).
+const CHORD_SLACK: f64 = 1e-6;
+
+/// A city as the search sees it: where it is, as coordinates and as a unit vector.
+#[derive(Clone, Copy, Debug)]
+struct Site {
+    location: GeoPoint,
+    unit: [f64; 3],
+    index: u32,
+}
+
+impl Site {
+    fn new(location: GeoPoint, index: usize) -> Site {
+        Site { location, unit: unit_vector(location), index: index as u32 }
+    }
+}
+
 /// A nearest-city index, built once from a list of locations (usually a city table's).
 ///
 /// Cells are stored as one compressed array: `starts[c]..starts[c + 1]` are the positions in
-/// `members` (and `locations`) of the cities in cell `c`, in index order. Locations that are
-/// not valid coordinates ([`GeoPoint::is_valid`]) have no cell; they are kept apart and
-/// checked on every lookup.
+/// `sites` of the cities in cell `c`, in index order. Locations that are not valid
+/// coordinates ([`GeoPoint::is_valid`]) have no cell; they are kept apart and checked on every
+/// lookup.
 #[derive(Clone, Debug)]
 pub struct CityGrid {
     starts: Vec<u32>,
-    members: Vec<u32>,
-    locations: Vec<GeoPoint>,
-    strays: Vec<u32>,
-    all: Vec<GeoPoint>,
+    sites: Vec<Site>,
+    strays: Vec<Site>,
+    all: Vec<Site>,
 }
 
-/// The best candidate so far: its distance (NaN counts as infinitely far) and index.
+/// The point being looked up, in the forms the search needs.
+#[derive(Clone, Copy, Debug)]
+struct Query {
+    point: GeoPoint,
+    unit: [f64; 3],
+}
+
+/// The best candidate so far: its distance (NaN counts as infinitely far), its index, and
+/// the squared chord beyond which a candidate cannot be as near.
 #[derive(Clone, Copy, Debug)]
 struct Best {
     miles: f64,
     index: usize,
+    chord2_limit: f64,
 }
 
 impl Best {
-    const NONE: Best = Best { miles: f64::INFINITY, index: usize::MAX };
+    const NONE: Best =
+        Best { miles: f64::INFINITY, index: usize::MAX, chord2_limit: f64::INFINITY };
 
-    /// Keeps `index` at `miles` if it is nearer, or as near with a lower index.
+    /// Considers `site`: screened by chord, then measured exactly; kept if it is nearer, or
+    /// as near with a lower index.
+    #[inline]
+    fn consider(&mut self, query: &Query, site: &Site) {
+        if chord2(query.unit, site.unit) > self.chord2_limit {
+            return;
+        }
+        self.offer(great_circle_miles(query.point, site.location), site.index as usize);
+    }
+
     fn offer(&mut self, miles: f64, index: usize) {
         let miles = if miles.is_nan() { f64::INFINITY } else { miles };
         if miles < self.miles || (miles == self.miles && index < self.index) {
-            *self = Best { miles, index };
+            let half_angle = (miles / (2.0 * EARTH_RADIUS_MILES)).min(std::f64::consts::FRAC_PI_2);
+            let chord = 2.0 * half_angle.sin();
+            let chord2_limit = if miles.is_finite() {
+                chord * chord * (1.0 + CHORD_SLACK) + 1e-18
+            } else {
+                f64::INFINITY
+            };
+            *self = Best { miles, index, chord2_limit };
         }
     }
 }
@@ -67,36 +114,35 @@ impl CityGrid {
     /// If there are more than `u32::MAX` locations.
     pub fn new(locations: &[GeoPoint]) -> CityGrid {
         assert!(u32::try_from(locations.len()).is_ok(), "at most u32::MAX cities are indexed");
+        let all: Vec<Site> =
+            locations.iter().enumerate().map(|(index, &point)| Site::new(point, index)).collect();
 
         let mut counts = vec![0u32; ROWS * COLUMNS + 1];
         let mut strays = Vec::new();
-        for (index, &point) in locations.iter().enumerate() {
-            match cell_of(point) {
+        for site in &all {
+            match cell_of(site.location) {
                 Some(cell) => counts[cell + 1] += 1,
-                None => strays.push(index as u32),
+                None => strays.push(*site),
             }
         }
 
         // Prefix sums turn counts into start positions; filling in index order keeps every
-        // cell's members sorted by index.
+        // cell's sites sorted by index.
         for cell in 0..ROWS * COLUMNS {
             counts[cell + 1] += counts[cell];
         }
         let starts = counts;
         let mut next = starts.clone();
-        let filed = starts[ROWS * COLUMNS] as usize;
-        let (mut members, mut cell_locations) =
-            (vec![0u32; filed], vec![GeoPoint::new(0.0, 0.0); filed]);
-        for (index, &point) in locations.iter().enumerate() {
-            if let Some(cell) = cell_of(point) {
-                let slot = next[cell] as usize;
-                members[slot] = index as u32;
-                cell_locations[slot] = point;
+        let mut sites =
+            vec![Site::new(GeoPoint::new(0.0, 0.0), 0); starts[ROWS * COLUMNS] as usize];
+        for site in &all {
+            if let Some(cell) = cell_of(site.location) {
+                sites[next[cell] as usize] = *site;
                 next[cell] += 1;
             }
         }
 
-        CityGrid { starts, members, locations: cell_locations, strays, all: locations.to_vec() }
+        CityGrid { starts, sites, strays, all }
     }
 
     /// The number of cities indexed.
@@ -126,26 +172,26 @@ impl CityGrid {
         if self.all.is_empty() {
             return None;
         }
+        let query = Query { point, unit: unit_vector(point) };
         let found = match cell_of(point) {
-            Some(cell) => self.search_rings(point, cell).unwrap_or_else(|| self.scan(point)),
-            None => self.scan(point),
+            Some(cell) => {
+                self.search_rings(&query, cell).unwrap_or_else(|| scan(&query, &self.all))
+            }
+            None => scan(&query, &self.all),
         };
         Some((found.index, found.miles))
     }
 
     /// Searches rings of cells around `cell` until the answer is settled; `None` if it is not
     /// settled within [`MAX_RING`] rings.
-    fn search_rings(&self, point: GeoPoint, cell: usize) -> Option<Best> {
+    fn search_rings(&self, query: &Query, cell: usize) -> Option<Best> {
         let (row, column) = (cell / COLUMNS, cell % COLUMNS);
-        let mut best = Best::NONE;
-        for &index in &self.strays {
-            best.offer(great_circle_miles(point, self.all[index as usize]), index as usize);
-        }
+        let mut best = scan(query, &self.strays);
 
-        let cos_lat = point.lat.to_radians().cos();
+        let cos_lat = query.point.lat.to_radians().cos();
         for ring in 0..=MAX_RING {
-            self.visit_ring(point, row, column, ring, &mut best);
-            let bound = outside_bound(point, cos_lat, row, column, ring);
+            self.visit_ring(query, row, column, ring, &mut best);
+            let bound = outside_bound(query.point, cos_lat, row, column, ring);
             if best.miles + SLACK_MILES < bound {
                 return Some(best);
             }
@@ -153,9 +199,9 @@ impl CityGrid {
         None
     }
 
-    /// Offers every city in the cells at Chebyshev distance `ring` from (`row`, `column`),
-    /// longitudes wrapping around the antimeridian.
-    fn visit_ring(&self, point: GeoPoint, row: usize, column: usize, ring: usize, best: &mut Best) {
+    /// Considers every city in the cells at Chebyshev distance `ring` from (`row`,
+    /// `column`), longitudes wrapping around the antimeridian.
+    fn visit_ring(&self, query: &Query, row: usize, column: usize, ring: usize, best: &mut Best) {
         let ring = ring as isize;
         for dr in -ring..=ring {
             let Some(r) = row.checked_add_signed(dr).filter(|&r| r < ROWS) else { continue };
@@ -163,26 +209,24 @@ impl CityGrid {
             let mut dc = -ring;
             while dc <= ring {
                 let c = (column as isize + dc).rem_euclid(COLUMNS as isize) as usize;
-                self.visit_cell(point, r * COLUMNS + c, best);
+                let cell = r * COLUMNS + c;
+                let (start, end) = (self.starts[cell] as usize, self.starts[cell + 1] as usize);
+                for site in &self.sites[start..end] {
+                    best.consider(query, site);
+                }
                 dc += step;
             }
         }
     }
+}
 
-    fn visit_cell(&self, point: GeoPoint, cell: usize, best: &mut Best) {
-        let (start, end) = (self.starts[cell] as usize, self.starts[cell + 1] as usize);
-        for slot in start..end {
-            best.offer(
-                great_circle_miles(point, self.locations[slot]),
-                self.members[slot] as usize,
-            );
-        }
+/// The nearest of `sites` by checking every one.
+fn scan(query: &Query, sites: &[Site]) -> Best {
+    let mut best = Best::NONE;
+    for site in sites {
+        best.consider(query, site);
     }
-
-    /// The nearest city by checking every one.
-    fn scan(&self, point: GeoPoint) -> Best {
-        scan(point, self.all.iter().copied())
-    }
+    best
 }
 
 /// The index of the location nearest to `point`, and its distance, by checking every one
@@ -191,16 +235,25 @@ pub(super) fn scan_nearest(
     point: GeoPoint,
     locations: impl IntoIterator<Item = GeoPoint>,
 ) -> Option<(usize, f64)> {
-    let best = scan(point, locations);
-    (best.index != usize::MAX).then_some((best.index, best.miles))
-}
-
-fn scan(point: GeoPoint, locations: impl IntoIterator<Item = GeoPoint>) -> Best {
     let mut best = Best::NONE;
     for (index, location) in locations.into_iter().enumerate() {
         best.offer(great_circle_miles(point, location), index);
     }
-    best
+    (best.index != usize::MAX).then_some((best.index, best.miles))
+}
+
+/// The point on the unit sphere at `point`.
+fn unit_vector(point: GeoPoint) -> [f64; 3] {
+    let (lat, lon) = (point.lat.to_radians(), point.lon.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// The squared straight-line distance between two unit vectors: `(2 sin(angle / 2))^2`,
+/// increasing with the great-circle angle between them.
+#[inline]
+fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let (dx, dy, dz) = (a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    dx * dx + dy * dy + dz * dz
 }
 
 /// The cell of a valid point (latitude 90 and longitude 180 fall in the last row and
