@@ -69,10 +69,8 @@ pub fn compare(
     let results: Vec<Result<RepOutcome, RunError>> = jobs
         .par_iter()
         .map(|&(p, r)| {
-            let out = run_replication(scenario, &prep, p, r, &plan.options).map_err(|source| RunError {
-                policy: scenario.policies[p].name().to_string(),
-                replication: r,
-                source,
+            let out = run_replication(scenario, &prep, p, r, &plan.options).map_err(|source| {
+                RunError { policy: scenario.policies[p].name().to_string(), replication: r, source }
             });
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
             out

@@ -35,6 +35,7 @@ struct Cli {
 const MAIN_EXAMPLES: &str = "\
 Examples:
   omnilab run scenarios/quickstart.toml
+  omnilab validate scenarios/quickstart.toml
   omnilab validate scenarios/*.toml
   omnilab help run";
 
@@ -190,7 +191,11 @@ fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if !args.quiet {
         let baseline = comparison.baseline.map(|b| comparison.policies[b].as_str());
         let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{} ({} days, {} replications)\n", sc.name, sc.horizon_days, replications)?;
+        writeln!(
+            stdout,
+            "{} ({} days, {} replications)\n",
+            sc.name, sc.horizon_days, replications
+        )?;
         write!(stdout, "{}", render_table(&rows, &comparison.policies, baseline, replications))?;
         writeln!(stdout, "\nresults: {}", out.display())?;
     }
@@ -214,7 +219,12 @@ fn select_policies(sc: &Scenario, names: Option<&[String]>) -> Result<Vec<usize>
 /// Validates the demand trace, if the scenario replays one, before anything runs.
 fn check_trace(sc: &Scenario) -> anyhow::Result<Option<ExitCode>> {
     let DemandSource::Trace(path) = &sc.demand.source else { return Ok(None) };
-    let ctx = TraceContext { catalog: &sc.catalog, network: &sc.network, cities: &sc.cities, start: None };
+    let ctx = TraceContext {
+        catalog: &sc.catalog,
+        network: &sc.network,
+        cities: &sc.cities,
+        start: None,
+    };
     match trace::validate(path, &ctx) {
         Ok(_) => Ok(None),
         Err(error) => {
@@ -228,7 +238,8 @@ fn check_trace(sc: &Scenario) -> anyhow::Result<Option<ExitCode>> {
 fn progress_bar(quiet: bool, total: usize) -> ProgressBar {
     let target = if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
     let bar = ProgressBar::with_draw_target(Some(total as u64), target);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {elapsed}") {
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {elapsed}")
+    {
         bar.set_style(style);
     }
     bar

@@ -129,7 +129,8 @@ fn replace_dir(staging: &Path, dir: &Path) -> Result<(), ReportError> {
 }
 
 fn csv_writer(path: &Path) -> Result<csv::Writer<fs::File>, ReportError> {
-    csv::Writer::from_path(path).map_err(|source| ReportError::Csv { path: path.to_path_buf(), source })
+    csv::Writer::from_path(path)
+        .map_err(|source| ReportError::Csv { path: path.to_path_buf(), source })
 }
 
 fn write_rows<I, R>(path: &Path, header: &[&str], rows: I) -> Result<(), ReportError>
@@ -149,8 +150,17 @@ where
 
 fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
     let header = [
-        "policy", "channel", "metric", "mean", "ci95_low", "ci95_high", "replications", "diff_mean",
-        "diff_ci95_low", "diff_ci95_high", "significant",
+        "policy",
+        "channel",
+        "metric",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "replications",
+        "diff_mean",
+        "diff_ci95_low",
+        "diff_ci95_high",
+        "significant",
     ];
     write_rows(
         path,
@@ -181,7 +191,13 @@ fn write_kpis(path: &Path, c: &Comparison) -> Result<(), ReportError> {
     let rows = c.policies.iter().zip(&c.outcomes).flat_map(|(policy, reps)| {
         reps.iter().enumerate().flat_map(move |(r, o)| {
             o.kpis.kpis.iter().map(move |(scope, metric, value)| {
-                [policy.clone(), r.to_string(), scope.as_str().to_string(), metric.to_string(), num(*value)]
+                [
+                    policy.clone(),
+                    r.to_string(),
+                    scope.as_str().to_string(),
+                    metric.to_string(),
+                    num(*value),
+                ]
             })
         })
     });
@@ -218,16 +234,29 @@ fn write_daily(path: &Path, c: &Comparison) -> Result<(), ReportError> {
 
 /// One row per candidate node of each explained line.
 fn write_decisions(path: &Path, sc: &Scenario, c: &Comparison) -> Result<(), ReportError> {
-    let header =
-        ["policy", "replication", "order", "line", "node", "removed_by", "sort_values", "chosen_units", "fallback"];
+    let header = [
+        "policy",
+        "replication",
+        "order",
+        "line",
+        "node",
+        "removed_by",
+        "sort_values",
+        "chosen_units",
+        "fallback",
+    ];
     let mut rows = Vec::new();
     for (policy, reps) in c.policies.iter().zip(&c.outcomes) {
         for (r, o) in reps.iter().enumerate() {
             for (order, e) in &o.explanations {
                 for line in &e.lines {
                     for cand in &line.candidates {
-                        let chosen: u32 =
-                            line.chosen.iter().filter(|(n, _)| *n == cand.node).map(|(_, u)| u).sum();
+                        let chosen: u32 = line
+                            .chosen
+                            .iter()
+                            .filter(|(n, _)| *n == cand.node)
+                            .map(|(_, u)| u)
+                            .sum();
                         let values: Vec<String> = e
                             .sort_keys
                             .iter()

@@ -31,8 +31,6 @@ mod world;
 #[cfg(test)]
 mod tests;
 
-use std::path::PathBuf;
-
 pub use audit::Imbalance;
 pub use kpi::{RepKpis, Scope};
 pub use luck::{Luck, Purpose, replication_seed};
@@ -42,8 +40,8 @@ use crate::engine::Engine;
 use crate::ids::SimTime;
 use crate::inventory::{Ledger, LedgerError};
 use crate::network::NodeKind;
-use crate::orders::{Channel, IllegalTransition};
 use crate::orchestrator::Orchestrator;
+use crate::orders::{Channel, IllegalTransition};
 use crate::routing::Explanation;
 use crate::scenario::{DemandSource, Scenario};
 use crate::trace::{TraceContext, TraceError, TraceReader};
@@ -127,12 +125,14 @@ pub fn run_replication(
     }
     world.audit_flows.check(&world.ledger, &scenario.catalog)?;
 
-    let measured_days = f64::from(scenario.horizon_days - scenario.warmup_days.min(scenario.horizon_days));
+    let measured_days =
+        f64::from(scenario.horizon_days - scenario.warmup_days.min(scenario.horizon_days));
     world.close_queue_books(drain_end);
     let areas = world.crews.iter().map(|c| c.queue_area);
     world.tally.queue_lengths(areas, measured_days * SimTime::DAY as f64);
     let capacities: Vec<u32> = scenario.network.nodes.iter().map(|n| n.capacity_per_day).collect();
-    let fulfilling: Vec<bool> = scenario.network.nodes.iter().map(|n| n.kind != NodeKind::Vendor).collect();
+    let fulfilling: Vec<bool> =
+        scenario.network.nodes.iter().map(|n| n.kind != NodeKind::Vendor).collect();
     Ok(RepOutcome {
         kpis: world.tally.finish(&capacities, &fulfilling, measured_days),
         explanations: std::mem::take(&mut world.explanations),
@@ -194,7 +194,8 @@ impl<'s> World<'s> {
             None => {
                 for channel in Channel::ALL {
                     let end = self.arrivals_end;
-                    if let Some(t) = self.demand.next_arrival(self.sc, channel, SimTime::ZERO, end) {
+                    if let Some(t) = self.demand.next_arrival(self.sc, channel, SimTime::ZERO, end)
+                    {
                         engine.schedule(t, Event::Arrival(channel));
                     }
                 }
@@ -212,7 +213,11 @@ impl<'s> World<'s> {
 
     /// Test hook: breaks one position's books so the audit has something to find.
     fn plant_leak(&mut self) {
-        let found = self.sc.catalog.ids().find_map(|sku| self.ledger.stocking_nodes(sku).next().map(|n| (n, sku)));
+        let found = self
+            .sc
+            .catalog
+            .ids()
+            .find_map(|sku| self.ledger.stocking_nodes(sku).next().map(|n| (n, sku)));
         if let Some((node, sku)) = found {
             // The position exists (it was just found), so the hook cannot fail.
             let _ = self.ledger.corrupt_for_test(node, sku);
@@ -220,13 +225,28 @@ impl<'s> World<'s> {
     }
 }
 
-fn open_trace<'s>(sc: &'s Scenario, path: &PathBuf, options: &SimOptions) -> Result<TraceReader<'s>, SimError> {
-    let ctx = TraceContext { catalog: &sc.catalog, network: &sc.network, cities: &sc.cities, start: options.trace_start };
+fn open_trace<'s>(
+    sc: &'s Scenario,
+    path: &std::path::Path,
+    options: &SimOptions,
+) -> Result<TraceReader<'s>, SimError> {
+    let ctx = TraceContext {
+        catalog: &sc.catalog,
+        network: &sc.network,
+        cities: &sc.cities,
+        start: options.trace_start,
+    };
     Ok(TraceReader::open(path, &ctx)?)
 }
 
 impl From<crate::trace::TraceOrder> for Drawn {
     fn from(o: crate::trace::TraceOrder) -> Self {
-        Drawn { channel: o.channel, customer: o.customer, region: o.region, store: o.store, lines: o.lines }
+        Drawn {
+            channel: o.channel,
+            customer: o.customer,
+            region: o.region,
+            store: o.store,
+            lines: o.lines,
+        }
     }
 }

@@ -25,7 +25,11 @@ pub struct SummaryRow {
 /// Values of each (scope, metric) per replication, `None` where a replication had none.
 type Series = HashMap<(Scope, &'static str), Vec<Option<f64>>>;
 
-fn series(comparison: &Comparison, policy: usize, order: &mut Vec<(Scope, &'static str)>) -> Series {
+fn series(
+    comparison: &Comparison,
+    policy: usize,
+    order: &mut Vec<(Scope, &'static str)>,
+) -> Series {
     let reps = &comparison.outcomes[policy];
     let mut map: Series = HashMap::new();
     for (r, outcome) in reps.iter().enumerate() {

@@ -59,7 +59,12 @@ fn cell(row: Option<&SummaryRow>, format: Format) -> String {
 }
 
 /// The table as text, for `policies` in order, over `replications` replications.
-pub fn render(rows: &[SummaryRow], policies: &[String], baseline: Option<&str>, replications: u32) -> String {
+pub fn render(
+    rows: &[SummaryRow],
+    policies: &[String],
+    baseline: Option<&str>,
+    replications: u32,
+) -> String {
     let mut grid: Vec<Vec<String>> = Vec::new();
     let mut header = vec!["policy".to_string()];
     header.extend(COLUMNS.iter().map(|(_, h, _)| h.to_string()));
@@ -71,14 +76,17 @@ pub fn render(rows: &[SummaryRow], policies: &[String], baseline: Option<&str>, 
             policy.clone()
         }];
         for (metric, _, format) in COLUMNS {
-            let row = rows.iter().find(|r| &r.policy == policy && r.scope == Scope::All && r.metric == metric);
+            let row = rows
+                .iter()
+                .find(|r| &r.policy == policy && r.scope == Scope::All && r.metric == metric);
             line.push(cell(row, format));
         }
         grid.push(line);
     }
 
-    let widths: Vec<usize> =
-        (0..grid[0].len()).map(|c| grid.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..grid[0].len())
+        .map(|c| grid.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
     let mut out = String::new();
     for (i, line) in grid.iter().enumerate() {
         for (c, text) in line.iter().enumerate() {

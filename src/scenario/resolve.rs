@@ -123,7 +123,12 @@ fn capability(c: file::Capability) -> Capability {
 }
 
 /// A node of `kind` named `name` at `location` with `settings` (defaults filled in).
-fn make_node(name: String, kind: file::NodeKind, location: GeoPoint, settings: NodeSettings) -> Node {
+fn make_node(
+    name: String,
+    kind: file::NodeKind,
+    location: GeoPoint,
+    settings: NodeSettings,
+) -> Node {
     let s = settings.with_defaults(kind);
     let mut node = Node::new(name, node_kind(kind), location);
     if let Some(caps) = s.capabilities {
@@ -167,7 +172,9 @@ fn resolve_network(file: &ScenarioFile, cities: &CityTable) -> Result<Network, R
     if let Some(stores) = &file.network.stores {
         let placement = match stores.placement {
             file::Placement::Largest => Placement::Largest,
-            file::Placement::Sampled => Placement::Sampled { seed: stores.placement_seed.unwrap_or(file.seed) },
+            file::Placement::Sampled => {
+                Placement::Sampled { seed: stores.placement_seed.unwrap_or(file.seed) }
+            }
         };
         let picked = cities
             .place(stores.count.max(0) as usize, placement)
@@ -233,24 +240,43 @@ fn resolve_lanes(file: &ScenarioFile, network: &Network) -> Result<Lanes, Resolv
     if let Some(terms) = &t.dc_to_store {
         for dc in of_kind(NodeKind::Dc) {
             for store in of_kind(NodeKind::Store) {
-                add(&mut lanes, dc, store, terms.cost_per_unit, terms.lead_time_days, "transfers.dc_to_store")?;
+                add(
+                    &mut lanes,
+                    dc,
+                    store,
+                    terms.cost_per_unit,
+                    terms.lead_time_days,
+                    "transfers.dc_to_store",
+                )?;
             }
         }
     }
     if let Some(terms) = &t.store_to_store {
         for a in of_kind(NodeKind::Store) {
             for b in of_kind(NodeKind::Store) {
-                let near = great_circle_miles(network.node(a).location, network.node(b).location) <= terms.max_miles;
+                let near = great_circle_miles(network.node(a).location, network.node(b).location)
+                    <= terms.max_miles;
                 if a != b && near {
-                    add(&mut lanes, a, b, terms.cost_per_unit, terms.lead_time_days, "transfers.store_to_store")?;
+                    add(
+                        &mut lanes,
+                        a,
+                        b,
+                        terms.cost_per_unit,
+                        terms.lead_time_days,
+                        "transfers.store_to_store",
+                    )?;
                 }
             }
         }
     }
     for (i, lane) in t.lanes.iter().enumerate() {
         let path = format!("transfers.lanes[{i}]");
-        let from = network.find(&lane.from).ok_or_else(|| issue(format!("{path}.from"), format!("no node is named \"{}\"", lane.from)))?;
-        let to = network.find(&lane.to).ok_or_else(|| issue(format!("{path}.to"), format!("no node is named \"{}\"", lane.to)))?;
+        let from = network.find(&lane.from).ok_or_else(|| {
+            issue(format!("{path}.from"), format!("no node is named \"{}\"", lane.from))
+        })?;
+        let to = network.find(&lane.to).ok_or_else(|| {
+            issue(format!("{path}.to"), format!("no node is named \"{}\"", lane.to))
+        })?;
         add(&mut lanes, from, to, lane.cost_per_unit, lane.lead_time_days, &path)?;
     }
     Ok(lanes)
@@ -310,13 +336,21 @@ fn resolve_catalog(file: &ScenarioFile) -> Catalog {
     Catalog::new(skus, categories)
 }
 
-fn resolve_inventory(file: &ScenarioFile, network: &Network, catalog: &Catalog) -> Result<InventoryConfig, ResolveIssue> {
+fn resolve_inventory(
+    file: &ScenarioFile,
+    network: &Network,
+    catalog: &Catalog,
+) -> Result<InventoryConfig, ResolveIssue> {
     let i = &file.inventory;
     let mut explicit = Vec::with_capacity(i.stock.len());
     for (k, s) in i.stock.iter().enumerate() {
         let path = format!("inventory.stock[{k}]");
-        let node: NodeId = network.find(&s.node).ok_or_else(|| issue(format!("{path}.node"), format!("no node is named \"{}\"", s.node)))?;
-        let sku: SkuId = catalog.find(&s.sku).ok_or_else(|| issue(format!("{path}.sku"), format!("no SKU is named \"{}\"", s.sku)))?;
+        let node: NodeId = network.find(&s.node).ok_or_else(|| {
+            issue(format!("{path}.node"), format!("no node is named \"{}\"", s.node))
+        })?;
+        let sku: SkuId = catalog.find(&s.sku).ok_or_else(|| {
+            issue(format!("{path}.sku"), format!("no SKU is named \"{}\"", s.sku))
+        })?;
         explicit.push((node, sku, s.units.max(0) as u32));
     }
     Ok(InventoryConfig {
@@ -394,7 +428,13 @@ fn resolve_demand(file: &ScenarioFile, path: &Path) -> DemandConfig {
 fn resolve_returns(file: &ScenarioFile, catalog: &Catalog) -> ReturnsConfig {
     let r = &file.returns;
     let per_channel = |f: &dyn Fn(file::Channel) -> f64| {
-        [file::Channel::Web, file::Channel::Bopis, file::Channel::WalkIn, file::Channel::Marketplace].map(f)
+        [
+            file::Channel::Web,
+            file::Channel::Bopis,
+            file::Channel::WalkIn,
+            file::Channel::Marketplace,
+        ]
+        .map(f)
     };
     ReturnsConfig {
         rate: per_channel(&|c| r.return_rate(c)),
@@ -426,18 +466,31 @@ fn preset_of(p: file::Preset) -> &'static str {
     }
 }
 
-fn resolve_policies(file: &ScenarioFile, network: &Network) -> Result<Vec<PolicyConfig>, ResolveIssue> {
+fn resolve_policies(
+    file: &ScenarioFile,
+    network: &Network,
+) -> Result<Vec<PolicyConfig>, ResolveIssue> {
     file.policies
         .iter()
         .enumerate()
-        .map(|(i, p)| resolve_policy(p, network, &format!("policies[{i}]")).map(PolicyConfig::RuleStack))
+        .map(|(i, p)| {
+            resolve_policy(p, network, &format!("policies[{i}]")).map(PolicyConfig::RuleStack)
+        })
         .collect()
 }
 
-fn resolve_policy(p: &file::PolicyFile, network: &Network, path: &str) -> Result<RuleStack, ResolveIssue> {
+fn resolve_policy(
+    p: &file::PolicyFile,
+    network: &Network,
+    path: &str,
+) -> Result<RuleStack, ResolveIssue> {
     let mut stack = match p.preset {
-        Some(preset) => presets::preset(preset_of(preset), &p.name).expect("every file preset is a preset"),
-        None => RuleStack::new(p.name.clone(), Vec::new(), Vec::new(), Split::Free, Fallback::Cancel),
+        Some(preset) => {
+            presets::preset(preset_of(preset), &p.name).expect("every file preset is a preset")
+        }
+        None => {
+            RuleStack::new(p.name.clone(), Vec::new(), Vec::new(), Split::Free, Fallback::Cancel)
+        }
     };
     if let Some(filters) = &p.filters {
         stack.filters = filters
@@ -472,19 +525,29 @@ fn resolve_filter(f: &file::Filter, network: &Network, path: &str) -> Result<Fil
     Ok(match f {
         file::Filter::Capability {} => Filter::Capability,
         file::Filter::HasFullAtp {} => Filter::HasFullAtp,
-        file::Filter::UnderCapacity { max_utilization } => Filter::UnderCapacity { max_utilization: *max_utilization },
-        file::Filter::WithinDistance { max_miles } => Filter::WithinDistance { max_miles: *max_miles },
+        file::Filter::UnderCapacity { max_utilization } => {
+            Filter::UnderCapacity { max_utilization: *max_utilization }
+        }
+        file::Filter::WithinDistance { max_miles } => {
+            Filter::WithinDistance { max_miles: *max_miles }
+        }
         file::Filter::Exclude { nodes } => Filter::Exclude {
             nodes: nodes
                 .iter()
                 .enumerate()
                 .map(|(k, name)| {
-                    network.find(name).ok_or_else(|| issue(format!("{path}.nodes[{k}]"), format!("no node is named \"{name}\"")))
+                    network.find(name).ok_or_else(|| {
+                        issue(format!("{path}.nodes[{k}]"), format!("no node is named \"{name}\""))
+                    })
                 })
                 .collect::<Result<_, _>>()?,
         },
-        file::Filter::NodeKind { kinds } => Filter::NodeKind { kinds: kinds.iter().map(|k| node_kind(*k)).collect() },
-        file::Filter::MinAtpAfter { units } => Filter::MinAtpAfter { units: (*units).max(0) as u32 },
+        file::Filter::NodeKind { kinds } => {
+            Filter::NodeKind { kinds: kinds.iter().map(|k| node_kind(*k)).collect() }
+        }
+        file::Filter::MinAtpAfter { units } => {
+            Filter::MinAtpAfter { units: (*units).max(0) as u32 }
+        }
     })
 }
 

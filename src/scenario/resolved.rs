@@ -182,7 +182,11 @@ pub struct ExecutionConfig {
 
 impl Default for ExecutionConfig {
     fn default() -> Self {
-        ExecutionConfig { pickup_delay_hours_mean: 20.0, no_show_rate: 0.0, no_show_hold: 5 * 86_400 }
+        ExecutionConfig {
+            pickup_delay_hours_mean: 20.0,
+            no_show_rate: 0.0,
+            no_show_hold: 5 * 86_400,
+        }
     }
 }
 

@@ -108,16 +108,25 @@ impl SimFlows {
     pub fn check(&self, ledger: &Ledger, catalog: &Catalog) -> Result<(), Imbalance> {
         let name = |i: usize| catalog.sku(SkuId::from_index(i)).name.clone();
         ledger.audit().map_err(|e| Imbalance { sku: String::new(), detail: e.to_string() })?;
-        ledger.audit_flows().map_err(|e| Imbalance { sku: String::new(), detail: e.to_string() })?;
+        ledger
+            .audit_flows()
+            .map_err(|e| Imbalance { sku: String::new(), detail: e.to_string() })?;
         for (i, f) in self.skus.iter().enumerate() {
             let Some(l) = ledger.sku_flows(SkuId::from_index(i)) else { continue };
-            let left_by_carrier =
-                f.with_carrier + f.delivered + f.transfers_open + f.transfers_collected + f.transfers_restocked;
+            let left_by_carrier = f.with_carrier
+                + f.delivered
+                + f.transfers_open
+                + f.transfers_collected
+                + f.transfers_restocked;
             if l.shipped != left_by_carrier {
                 let detail = format!(
                     "the ledger shipped {} units but the simulator accounts for {left_by_carrier} \
                      (with carriers {}, delivered {}, transfers open {}, collected {}, restocked {})",
-                    l.shipped, f.with_carrier, f.delivered, f.transfers_open, f.transfers_collected,
+                    l.shipped,
+                    f.with_carrier,
+                    f.delivered,
+                    f.transfers_open,
+                    f.transfers_collected,
                     f.transfers_restocked
                 );
                 return Err(Imbalance { sku: name(i), detail });

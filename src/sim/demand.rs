@@ -110,7 +110,8 @@ impl DemandGen {
         };
 
         let n_lines = prep.basket_lines.sample(rng) + 1;
-        let carried = store.filter(|_| channel == Channel::WalkIn).map(|s| &prep.assortment[s.index()]);
+        let carried =
+            store.filter(|_| channel == Channel::WalkIn).map(|s| &prep.assortment[s.index()]);
         let mut lines: Vec<Line> = Vec::with_capacity(n_lines);
         for _ in 0..n_lines {
             let Some(sku) = draw_sku(scenario, prep, rng, now, &lines, carried) else { continue };

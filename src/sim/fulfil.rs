@@ -10,9 +10,9 @@
 //! another node, or are cancelled. Parcels leave at the carrier cut-off and arrive after the
 //! zone's transit days, plus the zone's late days when the carrier is late.
 
+use super::SimError;
 use super::luck::Purpose;
 use super::world::{Event, ShipKey, World};
-use super::SimError;
 use crate::cost::{CostBreakdown, pickup_cost, shipment_cost};
 use crate::engine::Engine;
 use crate::ids::{NodeId, SimTime, Units};
@@ -24,7 +24,11 @@ use crate::orders::{CancelReason, Method, Status};
 const DELIVERY_HOUR: u64 = 14;
 
 impl World<'_> {
-    pub(super) fn on_release(&mut self, engine: &mut Engine<Event>, s: ShipKey) -> Result<(), SimError> {
+    pub(super) fn on_release(
+        &mut self,
+        engine: &mut Engine<Event>,
+        s: ShipKey,
+    ) -> Result<(), SimError> {
         let now = engine.now();
         let ship = &mut self.ships[s as usize];
         ship.status.advance(Status::Released)?;
@@ -49,7 +53,11 @@ impl World<'_> {
     }
 
     /// Starts picks at `node` while it is open and has idle pickers and waiting shipments.
-    pub(super) fn start_picks(&mut self, engine: &mut Engine<Event>, node: NodeId) -> Result<(), SimError> {
+    pub(super) fn start_picks(
+        &mut self,
+        engine: &mut Engine<Event>,
+        node: NodeId,
+    ) -> Result<(), SimError> {
         let now = engine.now();
         let n = self.sc.network.node(node);
         if !n.hours.is_open(now.second_of_day()) {
@@ -73,7 +81,11 @@ impl World<'_> {
         Ok(())
     }
 
-    pub(super) fn on_pick_done(&mut self, engine: &mut Engine<Event>, s: ShipKey) -> Result<(), SimError> {
+    pub(super) fn on_pick_done(
+        &mut self,
+        engine: &mut Engine<Event>,
+        s: ShipKey,
+    ) -> Result<(), SimError> {
         let now = engine.now();
         let node = self.ships[s as usize].node;
         self.crews[node.index()].busy -= 1;
@@ -216,7 +228,11 @@ impl World<'_> {
         self.orders[key as usize].cost.add(cost);
     }
 
-    pub(super) fn on_depart(&mut self, engine: &mut Engine<Event>, s: ShipKey) -> Result<(), SimError> {
+    pub(super) fn on_depart(
+        &mut self,
+        engine: &mut Engine<Event>,
+        s: ShipKey,
+    ) -> Result<(), SimError> {
         let now = engine.now();
         self.ship_out(s)?;
         let ship = &mut self.ships[s as usize];
@@ -231,9 +247,16 @@ impl World<'_> {
         let cost = shipment_cost(&self.sc.network, ship.node, ship.customer, units, weight);
         let miles = great_circle_miles(self.sc.network.node(ship.node).location, ship.customer);
         let zone = self.sc.network.rate_card.zone_for(miles);
-        let late = self.luck.chance(ship.luck_key, Purpose::CarrierLate, u64::from(ship.node.0), zone.late_probability);
+        let late = self.luck.chance(
+            ship.luck_key,
+            Purpose::CarrierLate,
+            u64::from(ship.node.0),
+            zone.late_probability,
+        );
         let days = zone.transit_days + if late { zone.late_days } else { 0 };
-        let arrives = SimTime::from_days(now.day() + days).plus(DELIVERY_HOUR * SimTime::HOUR).max(now.plus(SimTime::HOUR));
+        let arrives = SimTime::from_days(now.day() + days)
+            .plus(DELIVERY_HOUR * SimTime::HOUR)
+            .max(now.plus(SimTime::HOUR));
         self.audit_flows.parcel_sent(&self.ships[s as usize]);
         self.add_cost(s, &cost);
         self.served(s);
@@ -249,7 +272,11 @@ impl World<'_> {
         self.tally.node_shipment(ship.node, ship.counted);
     }
 
-    pub(super) fn on_deliver(&mut self, engine: &mut Engine<Event>, s: ShipKey) -> Result<(), SimError> {
+    pub(super) fn on_deliver(
+        &mut self,
+        engine: &mut Engine<Event>,
+        s: ShipKey,
+    ) -> Result<(), SimError> {
         let now = engine.now();
         let mut ship = self.ships.remove(s as usize);
         ship.status.advance(Status::Delivered)?;
@@ -259,14 +286,22 @@ impl World<'_> {
         Ok(())
     }
 
-    pub(super) fn on_transfer_arrive(&mut self, engine: &mut Engine<Event>, s: ShipKey) -> Result<(), SimError> {
+    pub(super) fn on_transfer_arrive(
+        &mut self,
+        engine: &mut Engine<Event>,
+        s: ShipKey,
+    ) -> Result<(), SimError> {
         let ship = &self.ships[s as usize];
         let ready = packed_by(&self.sc.network, ship.destination, engine.now());
         engine.schedule(ready, Event::PickupReady(s));
         Ok(())
     }
 
-    pub(super) fn on_pickup_ready(&mut self, engine: &mut Engine<Event>, s: ShipKey) -> Result<(), SimError> {
+    pub(super) fn on_pickup_ready(
+        &mut self,
+        engine: &mut Engine<Event>,
+        s: ShipKey,
+    ) -> Result<(), SimError> {
         let now = engine.now();
         self.ships[s as usize].status.advance(Status::ReadyForPickup)?;
         self.served(s);
@@ -277,7 +312,8 @@ impl World<'_> {
         let exec = &self.sc.execution;
         let hold = exec.no_show_hold;
         let no_show = self.luck.chance(luck_key, Purpose::NoShow, 0, exec.no_show_rate);
-        let delay_hours = self.luck.exponential(luck_key, Purpose::PickupDelay, 0, exec.pickup_delay_hours_mean);
+        let delay_hours =
+            self.luck.exponential(luck_key, Purpose::PickupDelay, 0, exec.pickup_delay_hours_mean);
         let delay = (delay_hours * SimTime::HOUR as f64) as u64;
         if no_show || delay >= hold {
             engine.schedule_in(hold, Event::NoShow(s));
@@ -287,7 +323,11 @@ impl World<'_> {
         Ok(())
     }
 
-    pub(super) fn on_collect(&mut self, engine: &mut Engine<Event>, s: ShipKey) -> Result<(), SimError> {
+    pub(super) fn on_collect(
+        &mut self,
+        engine: &mut Engine<Event>,
+        s: ShipKey,
+    ) -> Result<(), SimError> {
         let mut ship = self.ships.remove(s as usize);
         ship.status.advance(Status::PickedUp)?;
         if ship.method == Method::Pickup {
@@ -303,7 +343,11 @@ impl World<'_> {
         Ok(())
     }
 
-    pub(super) fn on_no_show(&mut self, _engine: &mut Engine<Event>, s: ShipKey) -> Result<(), SimError> {
+    pub(super) fn on_no_show(
+        &mut self,
+        _engine: &mut Engine<Event>,
+        s: ShipKey,
+    ) -> Result<(), SimError> {
         let mut ship = self.ships.remove(s as usize);
         ship.status.advance(Status::Cancelled(CancelReason::NoShow))?;
         for (line, &picked) in ship.lines.iter().zip(&ship.picked) {

@@ -139,7 +139,13 @@ struct NodeSums {
 
 impl Default for NodeSums {
     fn default() -> Self {
-        NodeSums { picks: 0, queue_length: 0.0, wait_hours: wait_histogram(), shipments: 0, short_units: 0 }
+        NodeSums {
+            picks: 0,
+            queue_length: 0.0,
+            wait_hours: wait_histogram(),
+            shipments: 0,
+            short_units: 0,
+        }
     }
 }
 
@@ -225,7 +231,14 @@ impl Tally {
     }
 
     /// Units a customer did not order because the storefront showed no ATP.
-    pub fn lost_sale(&mut self, channel: Channel, units: Units, margin: f64, now: SimTime, counted: bool) {
+    pub fn lost_sale(
+        &mut self,
+        channel: Channel,
+        units: Units,
+        margin: f64,
+        now: SimTime,
+        counted: bool,
+    ) {
         if let Some(d) = self.day(now) {
             d.lost_units += u64::from(units);
         }
@@ -435,7 +448,12 @@ impl Tally {
         push(rows, Scope::All, "markdown_units", self.markdown_units as f64);
         let seasonal = self.full_price_units + self.markdown_units;
         if seasonal > 0 {
-            push(rows, Scope::All, "full_price_sell_through", self.full_price_units as f64 / seasonal as f64);
+            push(
+                rows,
+                Scope::All,
+                "full_price_sell_through",
+                self.full_price_units as f64 / seasonal as f64,
+            );
         }
         let mut waits = wait_histogram();
         let mut utils = Vec::new();
@@ -453,12 +471,28 @@ impl Tally {
             push(rows, Scope::All, "pick_wait_hours_p90", waits.quantile(0.9));
         }
         if !utils.is_empty() {
-            push(rows, Scope::All, "node_utilization_mean", utils.iter().sum::<f64>() / utils.len() as f64);
-            push(rows, Scope::All, "node_utilization_max", utils.iter().copied().fold(0.0, f64::max));
+            push(
+                rows,
+                Scope::All,
+                "node_utilization_mean",
+                utils.iter().sum::<f64>() / utils.len() as f64,
+            );
+            push(
+                rows,
+                Scope::All,
+                "node_utilization_max",
+                utils.iter().copied().fold(0.0, f64::max),
+            );
         }
     }
 
-    fn node_rows(&self, rows: &mut Vec<(NodeId, &'static str, f64)>, capacities: &[u32], fulfilling: &[bool], days: f64) {
+    fn node_rows(
+        &self,
+        rows: &mut Vec<(NodeId, &'static str, f64)>,
+        capacities: &[u32],
+        fulfilling: &[bool],
+        days: f64,
+    ) {
         for (i, n) in self.nodes.iter().enumerate() {
             if !fulfilling[i] {
                 continue;
@@ -495,12 +529,23 @@ impl Tally {
     }
 }
 
-fn push(rows: &mut Vec<(Scope, &'static str, f64)>, scope: Scope, metric: &'static str, value: f64) {
+fn push(
+    rows: &mut Vec<(Scope, &'static str, f64)>,
+    scope: Scope,
+    metric: &'static str,
+    value: f64,
+) {
     rows.push((scope, metric, value));
 }
 
 /// Pushes `metric = num / den` when the denominator is positive.
-fn ratio(rows: &mut Vec<(Scope, &'static str, f64)>, scope: Scope, metric: &'static str, num: f64, den: f64) {
+fn ratio(
+    rows: &mut Vec<(Scope, &'static str, f64)>,
+    scope: Scope,
+    metric: &'static str,
+    num: f64,
+    den: f64,
+) {
     if den > 0.0 {
         rows.push((scope, metric, num / den));
     }
@@ -512,8 +557,11 @@ fn online_rows(rows: &mut Vec<(Scope, &'static str, f64)>, s: Scope, c: &Channel
     push(rows, s, "orders", c.orders as f64);
     ratio(rows, s, "otif", c.otif as f64, closed);
     ratio(rows, s, "cancellation_rate", c.cancelled_orders as f64, closed);
-    let retailer_units: u64 =
-        CancelReason::ALL.iter().filter(|r| r.is_retailer()).map(|&r| c.cancelled_units[r as usize]).sum();
+    let retailer_units: u64 = CancelReason::ALL
+        .iter()
+        .filter(|r| r.is_retailer())
+        .map(|&r| c.cancelled_units[r as usize])
+        .sum();
     ratio(rows, s, "cancelled_units_rate", retailer_units as f64, c.units_ordered as f64);
     for reason in [CancelReason::NoStock, CancelReason::ShortPick, CancelReason::Capacity] {
         let metric = match reason {
@@ -551,7 +599,13 @@ fn online_rows(rows: &mut Vec<(Scope, &'static str, f64)>, s: Scope, c: &Channel
         push(rows, s, "return_restock_days_mean", c.restock_days.mean());
         push(rows, s, "return_restock_days_p90", c.restock_days.quantile(0.9));
     }
-    ratio(rows, s, "restock_rate", c.restocked_units as f64, (c.restocked_units + c.liquidated_units) as f64);
+    ratio(
+        rows,
+        s,
+        "restock_rate",
+        c.restocked_units as f64,
+        (c.restocked_units + c.liquidated_units) as f64,
+    );
     ratio(rows, s, "support_contacts_per_order", c.contacts, closed);
 }
 

@@ -29,6 +29,9 @@ pub enum PrepareError {
     },
 }
 
+/// Stores and a sampler over them.
+pub type StoreTable = (Vec<NodeId>, WeightedAliasIndex<f64>);
+
 /// Scenario-level tables shared by all replications.
 #[derive(Debug)]
 pub struct Prepared {
@@ -41,7 +44,7 @@ pub struct Prepared {
     /// Units per line (index k = k+1 units).
     pub line_units: WeightedAliasIndex<f64>,
     /// Stores walk-in shoppers visit, by the population around them (`None` without stores).
-    pub walk_in_stores: Option<(Vec<NodeId>, WeightedAliasIndex<f64>)>,
+    pub walk_in_stores: Option<StoreTable>,
     /// The pickup store of each region, if one is within the pickup radius.
     pub pickup_store: Vec<Option<NodeId>>,
     /// The nearest store accepting returns, per region.
@@ -74,19 +77,21 @@ impl Prepared {
         let line_units = alias("units per line", d.line_units.clone())?;
 
         let regions: Vec<GeoPoint> = scenario.cities.cities.iter().map(|c| c.location).collect();
-        let pickup_store = nearest_per_region(scenario, &regions, Capability::Pickup, NodeKind::Store)
-            .into_iter()
-            .map(|n| n.filter(|(_, miles)| *miles <= d.pickup_radius_miles).map(|(id, _)| id))
-            .collect();
+        let pickup_store =
+            nearest_per_region(scenario, &regions, Capability::Pickup, NodeKind::Store)
+                .into_iter()
+                .map(|n| n.filter(|(_, miles)| *miles <= d.pickup_radius_miles).map(|(id, _)| id))
+                .collect();
         let return_store =
             nearest_per_region(scenario, &regions, Capability::AcceptReturns, NodeKind::Store)
                 .into_iter()
                 .map(|n| n.map(|(id, _)| id))
                 .collect();
-        let return_dc = nearest_per_region(scenario, &regions, Capability::AcceptReturns, NodeKind::Dc)
-            .into_iter()
-            .map(|n| n.map(|(id, _)| id))
-            .collect();
+        let return_dc =
+            nearest_per_region(scenario, &regions, Capability::AcceptReturns, NodeKind::Dc)
+                .into_iter()
+                .map(|n| n.map(|(id, _)| id))
+                .collect();
 
         let demand_share = demand_shares(scenario, &regions);
         let walk_in_stores = walk_in_table(scenario, &demand_share)?;
@@ -148,7 +153,8 @@ impl Prepared {
 }
 
 fn alias(what: &'static str, weights: Vec<f64>) -> Result<WeightedAliasIndex<f64>, PrepareError> {
-    WeightedAliasIndex::new(weights).map_err(|e| PrepareError::Weights { what, detail: e.to_string() })
+    WeightedAliasIndex::new(weights)
+        .map_err(|e| PrepareError::Weights { what, detail: e.to_string() })
 }
 
 /// For each region, the nearest node of `kind` that runs `capability`, with its distance.
@@ -196,12 +202,12 @@ fn demand_shares(scenario: &Scenario, regions: &[GeoPoint]) -> Vec<f64> {
 }
 
 /// Walk-in shoppers go to stores in proportion to their demand share.
-fn walk_in_table(
-    scenario: &Scenario,
-    share: &[f64],
-) -> Result<Option<(Vec<NodeId>, WeightedAliasIndex<f64>)>, PrepareError> {
-    let stores: Vec<NodeId> =
-        scenario.network.ids().filter(|&id| scenario.network.node(id).kind == NodeKind::Store).collect();
+fn walk_in_table(scenario: &Scenario, share: &[f64]) -> Result<Option<StoreTable>, PrepareError> {
+    let stores: Vec<NodeId> = scenario
+        .network
+        .ids()
+        .filter(|&id| scenario.network.node(id).kind == NodeKind::Store)
+        .collect();
     if stores.is_empty() {
         return Ok(None);
     }

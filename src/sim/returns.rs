@@ -6,9 +6,9 @@
 //! destination and disposition are per-order luck. Units returned after their season ended
 //! are cleared at the clearance price like every other unit of that SKU.
 
+use super::SimError;
 use super::luck::Purpose;
 use super::world::{Event, ReturnKey, ReturnRec, Shipment, World};
-use super::SimError;
 use crate::engine::Engine;
 use crate::ids::{NodeId, SimTime};
 use crate::inventory::Disposition;
@@ -28,13 +28,20 @@ impl World<'_> {
                 continue;
             }
             let sku = self.sc.catalog.sku(line.sku);
-            let multiplier = cfg.category_multiplier.get(usize::from(sku.category)).copied().unwrap_or(1.0);
+            let multiplier =
+                cfg.category_multiplier.get(usize::from(sku.category)).copied().unwrap_or(1.0);
             let detail = u64::from(line.sku.0);
-            if !self.luck.chance(ship.luck_key, Purpose::Return, detail, (base * multiplier).min(1.0)) {
+            if !self.luck.chance(
+                ship.luck_key,
+                Purpose::Return,
+                detail,
+                (base * multiplier).min(1.0),
+            ) {
                 continue;
             }
             let Some((node, by_mail)) = self.return_point(ship, detail) else { continue };
-            let lag_days = self.luck.exponential(ship.luck_key, Purpose::ReturnLag, detail, cfg.lag_days_mean);
+            let lag_days =
+                self.luck.exponential(ship.luck_key, Purpose::ReturnLag, detail, cfg.lag_days_mean);
             let r = self.returns.insert(ReturnRec {
                 sku: line.sku,
                 units: picked,
@@ -65,7 +72,11 @@ impl World<'_> {
         }
     }
 
-    pub(super) fn on_return_start(&mut self, engine: &mut Engine<Event>, r: ReturnKey) -> Result<(), SimError> {
+    pub(super) fn on_return_start(
+        &mut self,
+        engine: &mut Engine<Event>,
+        r: ReturnKey,
+    ) -> Result<(), SimError> {
         let now = engine.now();
         let rec = &mut self.returns[r as usize];
         rec.initiated = now;
@@ -86,17 +97,26 @@ impl World<'_> {
         Ok(())
     }
 
-    pub(super) fn on_return_arrive(&mut self, engine: &mut Engine<Event>, r: ReturnKey) -> Result<(), SimError> {
+    pub(super) fn on_return_arrive(
+        &mut self,
+        engine: &mut Engine<Event>,
+        r: ReturnKey,
+    ) -> Result<(), SimError> {
         let now = engine.now();
         let rec = &self.returns[r as usize];
         self.ledger.receive_return(rec.node, rec.sku, rec.units)?;
-        let refund_days = now.plus(self.sc.returns.refund).since(rec.initiated) as f64 / SimTime::DAY as f64;
+        let refund_days =
+            now.plus(self.sc.returns.refund).since(rec.initiated) as f64 / SimTime::DAY as f64;
         self.tally.refunded(rec.channel, refund_days, rec.counted);
         engine.schedule_in(self.sc.returns.processing, Event::ReturnDispose(r));
         Ok(())
     }
 
-    pub(super) fn on_return_dispose(&mut self, engine: &mut Engine<Event>, r: ReturnKey) -> Result<(), SimError> {
+    pub(super) fn on_return_dispose(
+        &mut self,
+        engine: &mut Engine<Event>,
+        r: ReturnKey,
+    ) -> Result<(), SimError> {
         let cfg = &self.sc.returns;
         let rec = &self.returns[r as usize];
         let u = self.luck.uniform(rec.luck_key, Purpose::Disposition, u64::from(rec.sku.0));
@@ -114,7 +134,11 @@ impl World<'_> {
         }
     }
 
-    pub(super) fn on_refurbish_done(&mut self, engine: &mut Engine<Event>, r: ReturnKey) -> Result<(), SimError> {
+    pub(super) fn on_refurbish_done(
+        &mut self,
+        engine: &mut Engine<Event>,
+        r: ReturnKey,
+    ) -> Result<(), SimError> {
         self.restock(engine.now(), r)
     }
 

@@ -10,9 +10,9 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
+use super::SimError;
 use super::luck::{Purpose, Stream, stream};
 use super::world::{Event, World};
-use super::SimError;
 use crate::engine::Engine;
 use crate::ids::{NodeId, SimTime, SkuId, Units};
 use crate::network::NodeKind;
@@ -54,7 +54,12 @@ impl World<'_> {
             for &sku in &self.prep.assortment[node.index()] {
                 let physical = self.prep.cover_units(node, sku, weeks);
                 let record = match kind {
-                    NodeKind::Store => record_with_error(&mut rng, physical, inv.record_inaccurate_share, inv.record_error_max_units),
+                    NodeKind::Store => record_with_error(
+                        &mut rng,
+                        physical,
+                        inv.record_inaccurate_share,
+                        inv.record_error_max_units,
+                    ),
                     _ => physical,
                 };
                 self.ledger.receive_with_record(node, sku, record, physical)?;
@@ -113,7 +118,12 @@ impl World<'_> {
     }
 
     /// Clears `sku` at `node` at the clearance price if its season is over.
-    pub(super) fn clear_if_season_over(&mut self, now: SimTime, node: NodeId, sku: SkuId) -> Result<(), SimError> {
+    pub(super) fn clear_if_season_over(
+        &mut self,
+        now: SimTime,
+        node: NodeId,
+        sku: SkuId,
+    ) -> Result<(), SimError> {
         match self.sc.catalog.sku(sku).season_end_day {
             Some(end) if now.day() >= end => self.clear(node, sku),
             _ => Ok(()),
@@ -223,7 +233,14 @@ impl World<'_> {
 
     /// Takes up to `units` of `sku` from stores near `store` that hold more than twice their
     /// own target.
-    fn rebalance(&mut self, engine: &mut Engine<Event>, store: NodeId, sku: SkuId, units: Units, weeks: f64) -> Result<(), SimError> {
+    fn rebalance(
+        &mut self,
+        engine: &mut Engine<Event>,
+        store: NodeId,
+        sku: SkuId,
+        units: Units,
+        weeks: f64,
+    ) -> Result<(), SimError> {
         let donors: Vec<NodeId> = self
             .ledger
             .stocking_nodes(sku)
@@ -246,7 +263,14 @@ impl World<'_> {
     }
 
     /// Moves up to `units` of `sku` (what `from` has available) over the lane to `to`.
-    fn move_units(&mut self, engine: &mut Engine<Event>, from: NodeId, to: NodeId, sku: SkuId, units: Units) -> Result<Units, SimError> {
+    fn move_units(
+        &mut self,
+        engine: &mut Engine<Event>,
+        from: NodeId,
+        to: NodeId,
+        sku: SkuId,
+        units: Units,
+    ) -> Result<Units, SimError> {
         let Some((_, lead)) = self.sc.network.lanes.transfer(from, to) else { return Ok(0) };
         let qty = units.min(self.ledger.atp(from, sku));
         if qty == 0 {
@@ -272,7 +296,12 @@ impl World<'_> {
         self.sc.catalog.sku(sku).season_end_day.is_some_and(|end| day >= end)
     }
 
-    pub(super) fn on_supply_arrive(&mut self, node: NodeId, sku: SkuId, units: Units) -> Result<(), SimError> {
+    pub(super) fn on_supply_arrive(
+        &mut self,
+        node: NodeId,
+        sku: SkuId,
+        units: Units,
+    ) -> Result<(), SimError> {
         self.ledger.arrive(node, sku, units)?;
         self.clear_if_season_over(self.ledger.now(), node, sku)
     }
@@ -285,7 +314,11 @@ fn record_with_error(rng: &mut Stream, physical: Units, share: f64, max_error: U
         return physical;
     }
     let error = rng.random_range(1..=max_error);
-    if rng.random::<bool>() { physical.saturating_add(error) } else { physical.saturating_sub(error) }
+    if rng.random::<bool>() {
+        physical.saturating_add(error)
+    } else {
+        physical.saturating_sub(error)
+    }
 }
 
 /// A Poisson count with mean `mean` (zero for a non-positive mean).

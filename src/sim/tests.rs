@@ -43,16 +43,21 @@ fn small_scenario() -> Scenario {
     let mut lanes = Lanes::new(nodes.len());
     for s in 1..nodes.len() {
         let lane = Lane { cost_per_unit: 0.4, lead_time: 2 * SimTime::DAY };
-        lanes.add_lane(crate::ids::NodeId(0), crate::ids::NodeId(s as u32), lane).expect("valid lane");
+        lanes
+            .add_lane(crate::ids::NodeId(0), crate::ids::NodeId(s as u32), lane)
+            .expect("valid lane");
     }
     let network = Network::new(nodes, RateCard::us_default(), lanes).expect("valid network");
     let skus = (0..20).map(|i| sku(&format!("SKU-{i:02}"), 1.0 / f64::from(i + 1), None)).collect();
     let catalog = Catalog::new(skus, vec!["apparel".to_string()]);
     let cities = CityTable::bundled();
     let mut demand = DemandConfig::default();
-    demand.channels[Channel::Web.index()] = ChannelDemand { rate_per_day: 300.0, promise_days: None };
-    demand.channels[Channel::Bopis.index()] = ChannelDemand { rate_per_day: 40.0, promise_days: None };
-    demand.channels[Channel::WalkIn.index()] = ChannelDemand { rate_per_day: 200.0, promise_days: None };
+    demand.channels[Channel::Web.index()] =
+        ChannelDemand { rate_per_day: 300.0, promise_days: None };
+    demand.channels[Channel::Bopis.index()] =
+        ChannelDemand { rate_per_day: 40.0, promise_days: None };
+    demand.channels[Channel::WalkIn.index()] =
+        ChannelDemand { rate_per_day: 200.0, promise_days: None };
     demand.basket_lines = vec![0.6, 0.3, 0.1];
     demand.pickup_radius_miles = 60.0;
     Scenario {
@@ -141,7 +146,6 @@ fn a_planted_leak_is_caught_and_named() {
     assert!(text.contains("node#") && text.contains("sku#"), "{text}");
 }
 
-
 /// One DC with `pickers` pickers, exponential picks of mean `mean_minutes`, unlimited stock
 /// and Poisson web arrivals of `per_day`: an M/M/c queue.
 fn mmc_scenario(pickers: u32, mean_minutes: f64, per_day: f64) -> Scenario {
@@ -154,7 +158,8 @@ fn mmc_scenario(pickers: u32, mean_minutes: f64, per_day: f64) -> Scenario {
     sc.network = Network::new(vec![dc], RateCard::us_default(), Lanes::new(1)).expect("valid");
     sc.catalog = Catalog::new(vec![sku("SKU", 1.0, None)], vec!["apparel".to_string()]);
     sc.demand = DemandConfig::default();
-    sc.demand.channels[Channel::Web.index()] = ChannelDemand { rate_per_day: per_day, promise_days: None };
+    sc.demand.channels[Channel::Web.index()] =
+        ChannelDemand { rate_per_day: per_day, promise_days: None };
     sc.inventory.explicit = vec![(crate::ids::NodeId(0), crate::ids::SkuId(0), 10_000_000)];
     sc.returns = ReturnsConfig::default();
     sc.supply.enabled = false;
@@ -203,7 +208,12 @@ fn a_single_node_with_exponential_picks_is_an_mmc_queue() {
         .collect();
     let i = crate::stats::mean_interval(&waits);
     let theory = erlang_c_wait(3, 14.4, 6.0);
-    assert!(i.low <= theory && theory <= i.high, "Erlang C {theory:.4} h outside [{:.4}, {:.4}]", i.low, i.high);
+    assert!(
+        i.low <= theory && theory <= i.high,
+        "Erlang C {theory:.4} h outside [{:.4}, {:.4}]",
+        i.low,
+        i.high
+    );
 }
 
 #[test]
@@ -216,5 +226,9 @@ fn littles_law_links_queue_length_wait_and_throughput() {
     let wait = node_metric(&out, "pick_wait_hours_mean");
     let length = node_metric(&out, "pick_queue_length_mean");
     // L = lambda W, up to the orders straddling the ends of the measured window.
-    assert!((length - throughput * wait).abs() / length < 0.02, "L {length}, lambda W {}", throughput * wait);
+    assert!(
+        (length - throughput * wait).abs() / length < 0.02,
+        "L {length}, lambda W {}",
+        throughput * wait
+    );
 }

@@ -12,7 +12,6 @@ use super::demand::{DemandGen, Drawn};
 use super::kpi::Tally;
 use super::luck::Luck;
 use super::prepare::Prepared;
-use crate::trace::TraceReader;
 use super::{SimError, SimOptions};
 use crate::cost::CostBreakdown;
 use crate::engine::{Engine, Handler};
@@ -22,6 +21,7 @@ use crate::orchestrator::{Orchestrator, ShipmentLine, ShipmentPlan};
 use crate::orders::{CancelReason, Channel, Method, Order, Status};
 use crate::routing::{Explanation, Policy};
 use crate::scenario::Scenario;
+use crate::trace::TraceReader;
 
 /// Index of an in-flight order record.
 pub type OrderKey = u32;
@@ -229,7 +229,9 @@ impl World<'_> {
     fn on_arrival(&mut self, engine: &mut Engine<Event>, channel: Channel) -> Result<(), SimError> {
         let now = engine.now();
         let drawn = self.demand.draw(self.sc, self.prep, channel, now);
-        if let Some(next) = self.demand.next_arrival(self.sc, channel, now.plus(1), self.arrivals_end) {
+        if let Some(next) =
+            self.demand.next_arrival(self.sc, channel, now.plus(1), self.arrivals_end)
+        {
             engine.schedule(next, Event::Arrival(channel));
         }
         self.intake(engine, drawn)
@@ -395,9 +397,15 @@ impl World<'_> {
     }
 
     /// Creates shipments for `plans` of order `key` and releases them to their nodes.
-    pub(super) fn launch(&mut self, engine: &mut Engine<Event>, key: OrderKey, plans: Vec<ShipmentPlan>) {
+    pub(super) fn launch(
+        &mut self,
+        engine: &mut Engine<Event>,
+        key: OrderKey,
+        plans: Vec<ShipmentPlan>,
+    ) {
         let rec = &self.orders[key as usize];
-        let (luck_key, channel, counted) = (u64::from(rec.order.id.0), rec.order.channel, rec.counted);
+        let (luck_key, channel, counted) =
+            (u64::from(rec.order.id.0), rec.order.channel, rec.counted);
         let (customer, region) = (rec.order.customer, rec.order.region);
         for plan in plans {
             let node = self.sc.network.node(plan.node);

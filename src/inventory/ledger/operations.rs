@@ -437,10 +437,12 @@ mod tests {
         ledger.receive_return(N0, S0, 2).unwrap();
         ledger.send_in_transit(N0, S0, 5, SimTime(50)).unwrap();
 
-        assert_eq!(ledger.clear(N0, S0).unwrap(), 9);
+        // Shelf units beyond the 3 committed are cleared; returns in quarantine wait.
+        assert_eq!(ledger.clear(N0, S0).unwrap(), 7);
         assert_eq!(state(&ledger), (3, 3, 3, 0, 0));
         assert_eq!(ledger.position(N0, S0).unwrap().in_transit(), 5);
-        assert_eq!(ledger.flows().cleared, 9);
+        assert_eq!(ledger.position(N0, S0).unwrap().quarantine(), 2);
+        assert_eq!(ledger.flows().cleared, 7);
     }
 
     #[test]
