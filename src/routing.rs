@@ -113,6 +113,18 @@ pub trait Policy: Send {
         explain: Option<&mut Explanation>,
     ) -> Plan;
 
+    /// How long this policy wants orders collected before it decides, in seconds (a batch
+    /// policy); `None`, the default, decides each order as it arrives.
+    fn batch_window(&self) -> Option<u64> {
+        None
+    }
+
+    /// Decides a batch of orders together, one plan per order in the same order. The default
+    /// plans them one by one; batch policies optimize them jointly.
+    fn plan_batch(&mut self, orders: &[&Order], view: &NetworkView<'_>) -> Vec<Plan> {
+        orders.iter().map(|o| self.plan(o, view, None)).collect()
+    }
+
     /// Finds new homes for `units` units of line `line` of `order` after the node first chosen
     /// could not serve them (a reservation refused by the live record, or a short pick), never
     /// using a node in `exclude`. Returns no assignment when nothing can take them.
