@@ -45,8 +45,19 @@ pub fn shipment_cost(
     units: Units,
     weight_kg: f64,
 ) -> CostBreakdown {
+    let miles = great_circle_miles(network.node(node).location, to);
+    shipment_cost_over(network, node, miles, units, weight_kg)
+}
+
+/// [`shipment_cost`] for a customer `miles` away, when the distance is already known.
+pub fn shipment_cost_over(
+    network: &Network,
+    node: NodeId,
+    miles: f64,
+    units: Units,
+    weight_kg: f64,
+) -> CostBreakdown {
     let n = network.node(node);
-    let miles = great_circle_miles(n.location, to);
     CostBreakdown {
         pick_pack: n.pick_cost_per_unit * f64::from(units) + n.pack_cost_per_shipment,
         parcel: network.rate_card.parcel_cost(miles, weight_kg),

@@ -167,9 +167,13 @@ impl Ledger {
     /// ATP as online channels see it: the value at the last visibility sync if the position
     /// changed since, else the live value (0 when there is no position).
     pub fn visible_atp(&self, node: NodeId, sku: SkuId) -> Units {
-        let Some(position) = self.position(node, sku) else {
-            return 0;
-        };
+        self.position(node, sku).map_or(0, |position| self.visible_atp_of(position))
+    }
+
+    /// The visible ATP of `position` (one of this ledger's, as from
+    /// [`Ledger::stocking_positions`]), without looking it up again.
+    #[inline]
+    pub fn visible_atp_of(&self, position: &Position) -> Units {
         if self.clock.is_live() {
             return position.atp();
         }

@@ -29,9 +29,11 @@
 
 use std::cmp::Ordering;
 
+use smallvec::SmallVec;
+
 use super::rules::{Fallback, Filter, SortBy, SortKey, Split};
 use super::{CandidateTrace, Explanation, LineTrace, NetworkView, Policy, ship_method};
-use crate::cost::shipment_cost;
+use crate::cost::shipment_cost_over;
 use crate::ids::{NodeId, SkuId, Units};
 use crate::network::{Capability, NodeKind, great_circle_miles};
 use crate::orders::{Assignment, CancelReason, Channel, Method, Order, Plan, Unserved};
@@ -70,12 +72,16 @@ struct Verdict {
     capacity_only: bool,
 }
 
+/// Sort values of one candidate; stacks rarely have more than four keys, so they stay on
+/// the stack (ranking runs for every candidate of every line).
+type Key = SmallVec<[f64; 4]>;
+
 /// A node that passed the filters for a line, with its rank.
 #[derive(Clone, Debug)]
 struct Ranked {
     node: NodeId,
     atp: Units,
-    key: Vec<f64>,
+    key: Key,
 }
 
 fn compare(a: &Ranked, b: &Ranked) -> Ordering {
@@ -117,12 +123,14 @@ impl RuleStack {
 
     /// Which filters `node` fails for `units` of a line when it has `atp` units left to
     /// offer. The capability check comes first when the stack does not list it.
+    #[allow(clippy::too_many_arguments)]
     fn verdict(
         &self,
         order: &Order,
         units: Units,
         node: NodeId,
         atp: Units,
+        miles: f64,
         view: &NetworkView<'_>,
     ) -> Verdict {
         let capable = self.method(order, node, view).is_some();
@@ -136,9 +144,7 @@ impl RuleStack {
             Filter::UnderCapacity { max_utilization } => {
                 view.capacity.has_room(node, *max_utilization)
             }
-            Filter::WithinDistance { max_miles } => {
-                great_circle_miles(n.location, destination(order, view)) <= *max_miles
-            }
+            Filter::WithinDistance { max_miles } => miles <= *max_miles,
             Filter::Exclude { nodes } => !nodes.contains(&node),
             Filter::NodeKind { kinds } => kinds.contains(&n.kind),
             Filter::MinAtpAfter { units: keep } => atp >= units.saturating_add(*keep),
@@ -151,13 +157,16 @@ impl RuleStack {
         Verdict { removed_by: first.map(Filter::name), capacity_only }
     }
 
-    /// The value of `key` for serving `lines` from `node`, given the plan built so far.
+    /// The value of `key` for serving `lines` from `node`, `miles` from where the units
+    /// go, given the plan built so far.
+    #[allow(clippy::too_many_arguments)]
     fn key_value(
         &self,
         key: SortKey,
         order: &Order,
         lines: &[Pending],
         node: NodeId,
+        miles: f64,
         view: &NetworkView<'_>,
         plan: &Plan,
     ) -> f64 {
@@ -167,8 +176,8 @@ impl RuleStack {
         };
         match key {
             SortKey::Priority => f64::from(n.priority),
-            SortKey::Distance => great_circle_miles(n.location, destination(order, view)),
-            SortKey::Cost => marginal_cost(order, lines, node, view, plan),
+            SortKey::Distance => miles,
+            SortKey::Cost => marginal_cost(order, lines, node, miles, view, plan),
             SortKey::Atp => min_over_lines(&|l| f64::from(view.atp(node, order.lines[l].sku))),
             SortKey::DaysOfCover => {
                 min_over_lines(&|l| view.days_of_cover(node, order.lines[l].sku))
@@ -187,13 +196,14 @@ impl RuleStack {
         order: &Order,
         lines: &[Pending],
         node: NodeId,
+        miles: f64,
         view: &NetworkView<'_>,
         plan: &Plan,
-    ) -> Vec<f64> {
+    ) -> Key {
         self.sort
             .iter()
             .map(|s| {
-                let v = self.key_value(s.key, order, lines, node, view, plan);
+                let v = self.key_value(s.key, order, lines, node, miles, view, plan);
                 if s.descending { -v } else { v }
             })
             .collect()
@@ -214,22 +224,25 @@ impl RuleStack {
         let sku = order.lines[pending.line].sku;
         // The fewest units a node must offer to be of use for this line.
         let useful = if self.whole_lines(order) { pending.units } else { 1 };
+        let to = destination(order, view);
         let mut ranked = Vec::new();
-        for node in view.ledger.stocking_nodes(sku) {
+        for (node, position) in view.ledger.stocking_positions(sku) {
             // The pickup store is weighed on its own, before any transfer source.
             if exclude.contains(&node) || pickup_store(order) == Some(node) {
                 continue;
             }
-            let atp = unplanned_atp(order, node, sku, view, plan);
-            let verdict = self.verdict(order, pending.units, node, atp, view);
+            let visible = view.ledger.visible_atp_of(position);
+            let atp = unplanned_atp(order, node, sku, visible, plan);
+            let miles = great_circle_miles(view.network.node(node).location, to);
+            let verdict = self.verdict(order, pending.units, node, atp, miles, view);
             let removed = verdict.removed_by;
             if verdict.capacity_only && atp >= useful {
                 pending.capacity_only = true;
             }
             let key = if removed.is_none() || trace.is_some() {
-                self.rank(order, std::slice::from_ref(pending), node, view, plan)
+                self.rank(order, std::slice::from_ref(pending), node, miles, view, plan)
             } else {
-                Vec::new()
+                Key::new()
             };
             if let Some(t) = trace.as_deref_mut() {
                 t.candidates.push(CandidateTrace {
@@ -418,8 +431,10 @@ impl RuleStack {
             }
             let units: Units = lines.iter().map(|&i| pending[i].units).sum();
             let group: Vec<Pending> = lines.iter().map(|&i| pending[i]).collect();
-            let ranked =
-                Ranked { node: *node, atp: 0, key: self.rank(order, &group, *node, view, plan) };
+            let miles =
+                great_circle_miles(view.network.node(*node).location, destination(order, view));
+            let key = self.rank(order, &group, *node, miles, view, plan);
+            let ranked = Ranked { node: *node, atp: 0, key };
             let better = match &best {
                 None => true,
                 Some((n, u, r, _)) => {
@@ -450,8 +465,9 @@ impl RuleStack {
         let mut left = Vec::new();
         for mut p in pending {
             let sku = order.lines[p.line].sku;
-            let atp = unplanned_atp(order, store, sku, view, plan);
-            let verdict = self.verdict(order, p.units, store, atp, view);
+            // The units go to the store itself: no distance to cover.
+            let atp = unplanned_atp(order, store, sku, view.atp(store, sku), plan);
+            let verdict = self.verdict(order, p.units, store, atp, 0.0, view);
             let mut trace = explain.as_deref_mut().map(|e| e.line_mut(p.line));
             if let Some(t) = trace.as_deref_mut() {
                 t.candidates.extend(self.store_trace(order, &p, store, verdict, view, plan));
@@ -482,7 +498,7 @@ impl RuleStack {
         plan: &Plan,
     ) -> Option<CandidateTrace> {
         view.ledger.position(store, order.lines[p.line].sku)?;
-        let key = self.rank(order, std::slice::from_ref(p), store, view, plan);
+        let key = self.rank(order, std::slice::from_ref(p), store, 0.0, view, plan);
         let sort_values = self.natural_values(&key);
         Some(CandidateTrace { node: store, removed_by: verdict.removed_by, sort_values })
     }
@@ -598,20 +614,14 @@ fn destination(order: &Order, view: &NetworkView<'_>) -> crate::network::GeoPoin
 /// The visible ATP of `sku` at `node` less the units `plan` already takes from there (a
 /// fallback stack sees the same ledger as the stack before it, so it must not offer the
 /// same units twice).
-fn unplanned_atp(
-    order: &Order,
-    node: NodeId,
-    sku: SkuId,
-    view: &NetworkView<'_>,
-    plan: &Plan,
-) -> Units {
+fn unplanned_atp(order: &Order, node: NodeId, sku: SkuId, visible: Units, plan: &Plan) -> Units {
     let planned: Units = plan
         .assignments
         .iter()
         .filter(|a| a.node == node && order.lines[a.line].sku == sku)
         .map(|a| a.units)
         .sum();
-    view.atp(node, sku).saturating_sub(planned)
+    visible.saturating_sub(planned)
 }
 
 /// Adds (or grows) the assignment of `units` of `line` at `node`.
@@ -643,6 +653,7 @@ fn marginal_cost(
     order: &Order,
     lines: &[Pending],
     node: NodeId,
+    miles: f64,
     view: &NetworkView<'_>,
     plan: &Plan,
 ) -> f64 {
@@ -663,13 +674,17 @@ fn marginal_cost(
         .iter()
         .filter(|a| a.node == node)
         .fold((0, 0.0), |(u, w), a| (u + a.units, w + weight(a.units, a.line)));
-    let to = order.customer;
-    let after =
-        shipment_cost(view.network, node, to, had_units + added_units, had_weight + added_weight);
+    let after = shipment_cost_over(
+        view.network,
+        node,
+        miles,
+        had_units + added_units,
+        had_weight + added_weight,
+    );
     if had_units == 0 {
         return after.total();
     }
-    let before = shipment_cost(view.network, node, to, had_units, had_weight);
+    let before = shipment_cost_over(view.network, node, miles, had_units, had_weight);
     after.total() - before.total()
 }
 

@@ -317,7 +317,7 @@ impl World<'_> {
     fn shows_available(&self, drawn: &Drawn, sku: SkuId, units: Units) -> bool {
         let net = &self.sc.network;
         let mut seen: Units = 0;
-        for node in self.ledger.stocking_nodes(sku) {
+        for (node, position) in self.ledger.stocking_positions(sku) {
             let usable = match (drawn.channel, drawn.store) {
                 (Channel::Bopis, Some(store)) => {
                     node == store || net.lanes.transfer(node, store).is_some()
@@ -325,7 +325,7 @@ impl World<'_> {
                 _ => crate::routing::ship_method(net, node).is_some(),
             };
             if usable {
-                seen = seen.saturating_add(self.ledger.visible_atp(node, sku));
+                seen = seen.saturating_add(self.ledger.visible_atp_of(position));
                 if seen >= units {
                     return true;
                 }
