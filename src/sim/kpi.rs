@@ -404,6 +404,12 @@ impl Tally {
         self.markdown_cost += f64::from(units) * markdown;
     }
 
+    /// Markdown cost so far.
+    #[cfg(test)]
+    pub fn markdown_cost(&self) -> f64 {
+        self.markdown_cost
+    }
+
     /// A new day started (nothing to roll: days are indexed by time).
     pub fn day_started(&mut self, _day: u32) {}
 

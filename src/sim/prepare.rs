@@ -145,8 +145,11 @@ impl Prepared {
     }
 
     /// The stock of `sku` at `node` for `weeks` of the demand it is replenished for (at
-    /// least one unit where the node carries the SKU at all).
+    /// least one unit where the node carries the SKU at all, none for zero weeks).
     pub fn cover_units(&self, node: NodeId, sku: SkuId, weeks: f64) -> Units {
+        if weeks <= 0.0 {
+            return 0;
+        }
         let units = (self.replenish_units(node, sku) * 7.0 * weeks).round();
         units.clamp(1.0, f64::from(u32::MAX / 4)) as Units
     }

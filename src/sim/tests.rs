@@ -232,3 +232,87 @@ fn littles_law_links_queue_length_wait_and_throughput() {
         throughput * wait
     );
 }
+
+/// One DC holding 100 units of one SKU, a trickle of single-unit web orders, nothing else.
+fn one_sku_scenario(per_day: f64, season_end_day: Option<u32>) -> Scenario {
+    let mut sc = mmc_scenario(4, 2.0, per_day);
+    sc.catalog = Catalog::new(vec![sku("SKU", 1.0, season_end_day)], vec!["apparel".to_string()]);
+    sc.inventory.explicit = vec![(crate::ids::NodeId(0), crate::ids::SkuId(0), 100)];
+    sc.inventory.dc_weeks_of_cover = 0.0;
+    sc.horizon_days = 10;
+    sc.warmup_days = 0;
+    sc
+}
+
+/// Runs one replication and hands back the world at the end, for looking at the ledger.
+fn run_world<'s>(sc: &'s Scenario, prep: &'s Prepared, options: &'s SimOptions) -> World<'s> {
+    let mut world = World::new(sc, prep, 0, replication_seed(sc.seed, 0), options).expect("world");
+    let mut engine: Engine<Event> = Engine::new();
+    world.schedule_start(&mut engine).expect("start");
+    engine.run_until(SimTime::from_days(sc.horizon_days + DRAIN_DAYS), &mut world);
+    assert!(world.error.is_none(), "{:?}", world.error);
+    world.audit_flows.check(&world.ledger, &sc.catalog).expect("conserved");
+    world
+}
+
+#[test]
+fn returned_units_are_restocked_and_sellable_again() {
+    let mut sc = one_sku_scenario(4.0, None);
+    sc.returns = ReturnsConfig {
+        rate: [1.0; 4],
+        lag_days_mean: 0.5,
+        processing: SimTime::HOUR,
+        restock_share: 1.0,
+        ..ReturnsConfig::default()
+    };
+    let prep = Prepared::new(&sc).expect("prepared");
+    let options = SimOptions::default();
+    let world = run_world(&sc, &prep, &options);
+    let (dc, sku) = (crate::ids::NodeId(0), crate::ids::SkuId(0));
+    let shipped = world.ledger.sku_flows(sku).expect("flows").shipped;
+    assert!(shipped > 20, "{shipped} units sold");
+    // Every unit sold came back and was restocked: the DC can sell all 100 again.
+    assert_eq!(world.ledger.atp(dc, sku), 100);
+    assert_eq!(world.ledger.flows().returns_received, shipped);
+}
+
+#[test]
+fn season_end_clears_exactly_the_units_left() {
+    let sc = one_sku_scenario(6.0, Some(5));
+    let prep = Prepared::new(&sc).expect("prepared");
+    let options = SimOptions::default();
+    let world = run_world(&sc, &prep, &options);
+    let (dc, sku) = (crate::ids::NodeId(0), crate::ids::SkuId(0));
+    let flows = *world.ledger.sku_flows(sku).expect("flows");
+    assert!(flows.shipped > 10, "{} units sold", flows.shipped);
+    // Nothing is sold after the season ends, and every unit left was cleared.
+    assert_eq!(flows.shipped + flows.cleared, 100);
+    assert_eq!(world.ledger.position(dc, sku).expect("position").physical(), 0);
+    let markdown = sc.catalog.sku(sku).markdown() * flows.cleared as f64;
+    assert!((world.tally.markdown_cost() - markdown).abs() < 1e-9);
+}
+
+#[test]
+fn a_promotion_multiplies_arrivals_by_its_factor() {
+    let mut sc = small_scenario();
+    sc.demand.promotions = vec![crate::scenario::Promotion {
+        name: "sale".to_string(),
+        start_day: 10,
+        end_day: 19,
+        multiplier: 2.5,
+        channels: [true, false, false, false],
+    }];
+    let mut demand = super::demand::DemandGen::new(99);
+    let mut per_day = [0u32; 30];
+    let end = SimTime::from_days(30);
+    let mut t = SimTime::ZERO;
+    while let Some(next) = demand.next_arrival(&sc, Channel::Web, t, end) {
+        per_day[next.day() as usize] += 1;
+        t = next.plus(1);
+    }
+    let normal: u32 = per_day[..10].iter().chain(&per_day[20..]).sum();
+    let promo: u32 = per_day[10..20].iter().sum();
+    // 300 a day: 6,000 normal arrivals over 20 days, 7,500 expected over the 10 sale days.
+    let ratio = (f64::from(promo) / 10.0) / (f64::from(normal) / 20.0);
+    assert!((ratio - 2.5).abs() < 0.1, "ratio {ratio}");
+}

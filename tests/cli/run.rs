@@ -1,0 +1,143 @@
+//! `omnilab run`: result files and their columns, determinism across thread counts and
+//! repeated runs, and the exit codes of bad arguments.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use super::{omnilab, repository, text};
+
+const SMALL: &str = "tests/fixtures/small.toml";
+const RESULT_FILES: [&str; 4] = ["summary.csv", "kpis.csv", "nodes.csv", "daily.csv"];
+
+/// Runs the small fixture into `out` with `threads` worker threads (RAYON_NUM_THREADS).
+fn run_small(out: &Path, threads: Option<&str>) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_omnilab"));
+    command.args(["run", SMALL, "--quiet", "--out"]).arg(out).current_dir(repository());
+    if let Some(n) = threads {
+        command.env("RAYON_NUM_THREADS", n);
+    }
+    let output = command.output().expect("omnilab runs");
+    assert_eq!(output.status.code(), Some(0), "{:?}", text(&output));
+}
+
+#[test]
+fn run_writes_every_result_file_with_its_columns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("small");
+    run_small(&out, None);
+    let header = |file: &str| {
+        let content = fs::read_to_string(out.join(file)).expect("result file");
+        content.lines().next().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        header("summary.csv"),
+        "policy,channel,metric,mean,ci95_low,ci95_high,replications,diff_mean,diff_ci95_low,diff_ci95_high,significant"
+    );
+    assert_eq!(header("kpis.csv"), "policy,replication,channel,metric,value");
+    assert_eq!(header("nodes.csv"), "policy,replication,node,metric,value");
+    assert_eq!(header("daily.csv"), "policy,replication,day,metric,value");
+    let run: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).expect("run.json"))
+            .expect("json");
+    assert_eq!(run["scenario"], "small");
+    assert_eq!(run["replications"], 2);
+    assert_eq!(run["scenario_sha256"].as_str().map(str::len), Some(64));
+
+    let kpis = fs::read_to_string(out.join("kpis.csv")).expect("kpis");
+    for metric in
+        ["otif", "cancellation_rate", "split_rate", "cost_to_serve_per_order", "delivery_days_p90"]
+    {
+        assert!(kpis.contains(&format!(",all,{metric},")), "{metric} missing");
+    }
+    for channel in ["web", "bopis", "marketplace", "walk_in"] {
+        assert!(kpis.contains(&format!(",{channel},")), "{channel} missing");
+    }
+}
+
+#[test]
+fn same_scenario_and_seed_give_identical_files_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (one, many, again) =
+        (dir.path().join("one"), dir.path().join("many"), dir.path().join("again"));
+    run_small(&one, Some("1"));
+    run_small(&many, Some("4"));
+    run_small(&again, None);
+    for file in RESULT_FILES {
+        let a = fs::read(one.join(file)).expect("file");
+        assert_eq!(a, fs::read(many.join(file)).expect("file"), "{file} differs across threads");
+        assert_eq!(a, fs::read(again.join(file)).expect("file"), "{file} differs across runs");
+    }
+}
+
+#[test]
+fn a_different_seed_changes_the_numbers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run_small(&a, None);
+    let output =
+        omnilab(&["run", SMALL, "--quiet", "--seed", "99", "--out", b.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_ne!(fs::read(a.join("kpis.csv")).ok(), fs::read(b.join("kpis.csv")).ok());
+}
+
+#[test]
+fn run_prints_a_comparison_table() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("t");
+    let output = omnilab(&[
+        "run",
+        SMALL,
+        "--policies",
+        "nearest,dc_first",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (stdout, _) = text(&output);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout.contains("OTIF") && stdout.contains("cost/order"), "{stdout}");
+    assert!(stdout.contains("dc_first (baseline)"), "{stdout}");
+    let nearest = stdout.find("nearest").expect("nearest row");
+    assert!(nearest < stdout.find("dc_first (baseline)").expect("baseline row"));
+}
+
+#[test]
+fn an_unknown_policy_is_refused_with_the_known_ones() {
+    let output = omnilab(&["run", SMALL, "--policies", "fastest"]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("fastest") && stderr.contains("dc_first, nearest, greedy_cost"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_invalid_scenario_is_refused_before_running() {
+    let output = omnilab(&["run", "tests/fixtures/invalid/negative_capacity.toml"]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("capacity_per_day"), "{stderr}");
+}
+
+#[test]
+fn explain_writes_a_decision_audit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("x");
+    let output = omnilab(&[
+        "run",
+        SMALL,
+        "--quiet",
+        "--explain",
+        "--replications",
+        "1",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let decisions = fs::read_to_string(out.join("decisions.csv")).expect("decisions.csv");
+    assert!(decisions.starts_with(
+        "policy,replication,order,line,node,removed_by,sort_values,chosen_units,fallback"
+    ));
+    assert!(decisions.lines().count() > 10);
+}
