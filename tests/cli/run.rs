@@ -141,3 +141,44 @@ fn explain_writes_a_decision_audit() {
     ));
     assert!(decisions.lines().count() > 10);
 }
+
+#[test]
+fn a_trace_is_replayed_instead_of_generated_demand() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("trace");
+    let output = omnilab(&[
+        "run",
+        "tests/fixtures/small_trace.toml",
+        "--quiet",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{:?}", text(&output));
+    let kpis = fs::read_to_string(out.join("kpis.csv")).expect("kpis");
+    let orders = |channel: &str| -> f64 {
+        kpis.lines()
+            .filter(|l| l.starts_with("dc_first,0,") && l.contains(&format!(",{channel},orders,")))
+            .filter_map(|l| l.rsplit(',').next()?.parse().ok())
+            .sum()
+    };
+    // The trace holds 400 orders over four days, two of them warm-up; all near Chicago.
+    let online = orders("web") + orders("bopis") + orders("marketplace");
+    assert!((100.0..400.0).contains(&online), "{online} online orders counted");
+    assert!(orders("bopis") > 0.0);
+}
+
+#[test]
+fn a_trace_with_a_bad_row_stops_the_run_before_simulating() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("bad");
+    let output = omnilab(&[
+        "run",
+        "tests/fixtures/invalid/trace_negative_units.toml",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("trace_negative_units.csv:4") && stderr.contains("units"), "{stderr}");
+    assert!(!out.exists(), "no result folder for a run that never started");
+}
