@@ -158,7 +158,7 @@ fn a_trace_is_replayed_instead_of_generated_demand() {
     let orders = |channel: &str| -> f64 {
         kpis.lines()
             .filter(|l| l.starts_with("dc_first,0,") && l.contains(&format!(",{channel},orders,")))
-            .filter_map(|l| l.rsplit(',').next()?.parse().ok())
+            .filter_map(|l| l.rsplit(',').next()?.parse::<f64>().ok())
             .sum()
     };
     // The trace holds 400 orders over four days, two of them warm-up; all near Chicago.
