@@ -77,9 +77,7 @@ fn run_job(
 
 /// The outcomes in job order, or the error to report: a real failure before a cancellation
 /// (which a failure causes in the other jobs).
-fn split_results(
-    results: Vec<Result<RepOutcome, RunError>>,
-) -> Result<Vec<RepOutcome>, RunError> {
+fn split_results(results: Vec<Result<RepOutcome, RunError>>) -> Result<Vec<RepOutcome>, RunError> {
     let mut outcomes = Vec::with_capacity(results.len());
     let mut cancelled = None;
     for result in results {

@@ -126,7 +126,12 @@ impl Estimate {
 
 /// Estimates a run of `replications` replications of `policies` policies of `scenario`, with
 /// `threads` worker threads.
-pub fn estimate(scenario: &Scenario, replications: u32, policies: usize, threads: usize) -> Estimate {
+pub fn estimate(
+    scenario: &Scenario,
+    replications: u32,
+    policies: usize,
+    threads: usize,
+) -> Estimate {
     let jobs = u64::from(replications) * policies as u64;
     let parallel = jobs.min(threads.max(1) as u64).max(1);
     let orders_per_replication = orders_per_replication(scenario);
@@ -143,7 +148,10 @@ pub fn estimate(scenario: &Scenario, replications: u32, policies: usize, threads
     let trees = if lanes == 0 { 0 } else { nodes.saturating_mul(nodes) };
 
     let parts = [
-        (Driver::Positions, positions.saturating_mul(POSITION_BYTES * parallel + SHARED_POSITION_BYTES)),
+        (
+            Driver::Positions,
+            positions.saturating_mul(POSITION_BYTES * parallel + SHARED_POSITION_BYTES),
+        ),
         (Driver::PathTrees, trees.saturating_mul(PATH_TREE_ENTRY_BYTES)),
         (Driver::Orders, saturating_bytes(in_flight * (ORDER_BYTES * parallel) as f64)),
         (Driver::Results, result_rows(nodes, days).saturating_mul(RESULT_ROW_BYTES * jobs)),
