@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::scenario::Scenario;
-use crate::sim::{Prepared, RepOutcome, SimError, SimOptions, run_replication};
+use std::panic::AssertUnwindSafe;
+
+use crate::sim::{Cancel, Prepared, RepOutcome, SimError, SimOptions, run_replication};
 
 /// What to run.
 #[derive(Clone, Debug, Default)]
@@ -50,7 +52,54 @@ pub struct Comparison {
     pub wall_time: Duration,
 }
 
+/// One replication, with a panic turned into [`SimError::Panicked`] so the caller can report
+/// it (and leave earlier results alone) instead of unwinding through the thread pool.
+fn run_job(
+    scenario: &Scenario,
+    prep: &Prepared,
+    policy: usize,
+    rep: u32,
+    options: &SimOptions,
+) -> Result<RepOutcome, SimError> {
+    if options.cancel.as_ref().is_some_and(Cancel::is_raised) {
+        return Err(SimError::Cancelled);
+    }
+    let run = AssertUnwindSafe(|| run_replication(scenario, prep, policy, rep, options));
+    std::panic::catch_unwind(run).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        Err(SimError::Panicked(message))
+    })
+}
+
+/// The outcomes in job order, or the error to report: a real failure before a cancellation
+/// (which a failure causes in the other jobs).
+fn split_results(results: Vec<Result<RepOutcome, RunError>>) -> Result<Vec<RepOutcome>, RunError> {
+    let mut outcomes = Vec::with_capacity(results.len());
+    let mut cancelled = None;
+    for result in results {
+        match result {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(e) if matches!(e.source, SimError::Cancelled) => {
+                cancelled.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    match cancelled {
+        Some(e) => Err(e),
+        None => Ok(outcomes),
+    }
+}
+
 /// Runs `plan` on `scenario`, calling `progress(done, total)` after each replication.
+///
+/// Stops early when `plan.options.cancel` is raised (every replication checks it once per
+/// simulated day) or when a replication fails; a panic inside a replication is caught and
+/// reported as [`SimError::Panicked`]. Nothing is returned but the error in those cases.
 pub fn compare(
     scenario: &Scenario,
     plan: &RunPlan,
@@ -66,25 +115,29 @@ pub fn compare(
     let jobs: Vec<(usize, u32)> =
         plan.policies.iter().flat_map(|&p| (0..plan.replications).map(move |r| (p, r))).collect();
     let done = AtomicUsize::new(0);
+    let cancel = plan.options.cancel.clone().unwrap_or_default();
+    let options = SimOptions { cancel: Some(cancel.clone()), ..plan.options.clone() };
     let results: Vec<Result<RepOutcome, RunError>> = jobs
         .par_iter()
         .map(|&(p, r)| {
-            let out = run_replication(scenario, &prep, p, r, &plan.options).map_err(|source| {
-                RunError { policy: scenario.policies[p].name().to_string(), replication: r, source }
+            let out = run_job(scenario, &prep, p, r, &options).map_err(|source| RunError {
+                policy: scenario.policies[p].name().to_string(),
+                replication: r,
+                source,
             });
+            if out.is_err() {
+                // One failed replication fails the comparison: stop the others early.
+                cancel.raise();
+            }
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
             out
         })
         .collect();
+    let mut finished = split_results(results)?.into_iter();
 
     let mut outcomes: Vec<Vec<RepOutcome>> = Vec::with_capacity(plan.policies.len());
-    let mut iter = results.into_iter();
     for _ in &plan.policies {
-        let mut per_policy = Vec::with_capacity(reps);
-        for _ in 0..reps {
-            per_policy.push(iter.next().expect("one result per job")?);
-        }
-        outcomes.push(per_policy);
+        outcomes.push(finished.by_ref().take(reps).collect());
     }
     Ok(Comparison {
         policies: plan.policies.iter().map(|&p| scenario.policies[p].name().to_string()).collect(),

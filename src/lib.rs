@@ -39,6 +39,7 @@ pub mod catalog;
 pub mod cost;
 pub mod engine;
 pub mod experiment;
+pub mod guard;
 pub mod ids;
 pub mod inventory;
 pub mod network;

@@ -2,8 +2,11 @@
 //!
 //! One function per subcommand; each returns the process exit code. The library does the
 //! work and never prints; this file prints results to stdout and diagnostics to stderr.
-//! Exit codes: 0 success, 2 invalid input (a scenario that does not load, or a usage error
-//! reported by clap), 1 an unexpected failure (e.g. stdout closed).
+//! Exit codes: 0 success; 2 invalid input (a scenario or trace that does not load, a run the
+//! machine's memory cannot hold, or a usage error reported by clap); 130 a run stopped by
+//! Ctrl-C or SIGTERM; 1 an unexpected failure (a bug, a results folder that cannot be
+//! written, stdout closed). A run that fails in any way leaves the previous results folder
+//! as it was, and says so.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,11 +15,12 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use omnilab::experiment::{RunPlan, compare};
+use omnilab::experiment::{RunError, RunPlan, compare};
+use omnilab::guard;
 use omnilab::report::{RunInfo, render_table, write_results};
 use omnilab::scenario::{self, DemandSource, Scenario};
-use omnilab::sim::SimOptions;
-use omnilab::trace::{self, TraceContext};
+use omnilab::sim::{Cancel, SimError, SimOptions};
+use omnilab::trace::{self, TraceContext, TraceError};
 
 /// omnilab: a simulation lab for omnichannel order routing.
 ///
@@ -92,6 +96,21 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
+    /// Run even when the estimated memory exceeds what the machine has.
+    #[arg(long)]
+    force: bool,
+    /// Test hook: make every replication fail (`leak`) or panic (`panic`).
+    #[arg(long, hide = true, value_name = "FAULT")]
+    fault: Option<Fault>,
+}
+
+/// Faults the integration tests inject to check that failures leave earlier results alone.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Fault {
+    /// Break the books mid-run, so the conservation audit fails.
+    Leak,
+    /// Panic inside a replication.
+    Panic,
 }
 
 const VALIDATE_EXAMPLES: &str = "\
@@ -128,14 +147,16 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut all_valid = true;
 
     for file in &args.files {
-        match scenario::load_scenario(file) {
-            Ok(_) => writeln!(stdout, "ok: {}", file.display())?,
-            Err(error) => {
-                all_valid = false;
-                for diagnostic in error.diagnostics() {
-                    writeln!(stderr, "{diagnostic}")?;
-                }
-            }
+        let problems = match scenario::load_scenario(file) {
+            Ok(sc) => trace_problems(&sc),
+            Err(error) => error.diagnostics().iter().map(ToString::to_string).collect(),
+        };
+        if problems.is_empty() {
+            writeln!(stdout, "ok: {}", file.display())?;
+        }
+        for problem in &problems {
+            all_valid = false;
+            writeln!(stderr, "{problem}")?;
         }
     }
 
@@ -151,7 +172,8 @@ fn report_invalid(error: &scenario::ScenarioError) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(EXIT_INVALID))
 }
 
-/// `omnilab run`: load, check the trace, simulate, write, print the table.
+/// `omnilab run`: load, check the trace and the resources, simulate, write, print the
+/// table. Any failure after loading leaves the previous results folder as it was.
 fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut sc = match scenario::load_scenario(&args.scenario) {
         Ok(sc) => sc,
@@ -167,27 +189,50 @@ fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_INVALID));
         }
     };
-    if let Some(code) = check_trace(&sc)? {
-        return Ok(code);
+    let problems = trace_problems(&sc);
+    if !problems.is_empty() {
+        problems.iter().for_each(|problem| eprintln!("{problem}"));
+        return Ok(ExitCode::from(EXIT_INVALID));
     }
     if let Some(threads) = args.threads {
         rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global()?;
     }
 
     let replications = args.replications.unwrap_or(sc.replications);
+    if let Err(refusal) = check_resources(args, &sc, replications, policies.len()) {
+        eprintln!("error: {}: {refusal}", args.scenario.display());
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
+    let cancel = Cancel::new();
+    stop_on_signals(&cancel);
+
     let options = SimOptions {
         explain_limit: if args.explain { 2_000 } else { 0 },
         explain_every: 50,
+        plant_leak: matches!(args.fault, Some(Fault::Leak)),
+        plant_panic: matches!(args.fault, Some(Fault::Panic)),
+        cancel: Some(cancel),
         ..SimOptions::default()
     };
     let plan = RunPlan { replications, policies, options };
     let bar = progress_bar(args.quiet, plan.policies.len() * replications as usize);
-    let comparison = compare(&sc, &plan, &|done, _| bar.set_position(done as u64))?;
+    let compared = compare(&sc, &plan, &|done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
+    let comparison = match compared {
+        Ok(comparison) => comparison,
+        Err(error) => return Ok(report_failed_run(args, &error, &out)),
+    };
 
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
     let info = run_info(args, &sc, &comparison, replications)?;
-    let rows = write_results(&out, &sc, &comparison, &info)?;
+    let rows = match write_results(&out, &sc, &comparison, &info) {
+        Ok(rows) => rows,
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("{}", intact(&out));
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     if !args.quiet {
         let baseline = comparison.baseline.map(|b| comparison.policies[b].as_str());
         let mut stdout = std::io::stdout().lock();
@@ -200,6 +245,70 @@ fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         writeln!(stdout, "\nresults: {}", out.display())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Exit code for a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// Refuses a run whose estimated memory exceeds the machine's, unless `--force`.
+fn check_resources(
+    args: &RunArgs,
+    sc: &Scenario,
+    replications: u32,
+    policies: usize,
+) -> Result<(), guard::GuardError> {
+    let estimate = guard::estimate(sc, replications, policies, rayon::current_num_threads());
+    tracing::debug!(%estimate, memory = estimate.memory_bytes, "resource estimate");
+    if args.force {
+        return Ok(());
+    }
+    guard::check(&estimate, &guard::MemoryLimit::of_machine())
+}
+
+/// Raises `cancel` on the first Ctrl-C (or SIGTERM), so replications stop at their next
+/// simulated day and nothing is written; a second signal exits at once. Either way the
+/// previous results are untouched: new ones only replace them in one rename at the end.
+fn stop_on_signals(cancel: &Cancel) {
+    let cancel = cancel.clone();
+    let installed = ctrlc::set_handler(move || {
+        if cancel.is_raised() {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+        cancel.raise();
+    });
+    if let Err(error) = installed {
+        tracing::warn!(%error, "cannot catch Ctrl-C; an interrupted run stops at once");
+    }
+}
+
+/// Reports a comparison that did not finish and returns the exit code: 130 for Ctrl-C, 2 for
+/// input the simulator could not use (a trace, sampling tables), 1 for a bug.
+fn report_failed_run(args: &RunArgs, error: &RunError, out: &std::path::Path) -> ExitCode {
+    let code = match &error.source {
+        SimError::Cancelled => {
+            eprintln!("interrupted: stopped before any result was written");
+            EXIT_INTERRUPTED
+        }
+        SimError::Trace(_) | SimError::Prepare(_) => {
+            eprintln!("error: {}: {}", args.scenario.display(), error.source);
+            EXIT_INVALID
+        }
+        _ => {
+            eprintln!("error: {}: {error}", args.scenario.display());
+            1
+        }
+    };
+    eprintln!("{}", intact(out));
+    ExitCode::from(code)
+}
+
+/// The sentence that tells the user their earlier results were not touched.
+fn intact(out: &std::path::Path) -> String {
+    if out.exists() {
+        format!("the previous results in {} are intact", out.display())
+    } else {
+        format!("no results were written to {}", out.display())
+    }
 }
 
 /// The policy indices to run: all, or those named (in the order named).
@@ -216,9 +325,10 @@ fn select_policies(sc: &Scenario, names: Option<&[String]>) -> Result<Vec<usize>
         .collect()
 }
 
-/// Validates the demand trace, if the scenario replays one, before anything runs.
-fn check_trace(sc: &Scenario) -> anyhow::Result<Option<ExitCode>> {
-    let DemandSource::Trace(path) = &sc.demand.source else { return Ok(None) };
+/// The problems of the scenario's demand trace, if it replays one, one `error: ...` line
+/// each (and a line counting those not shown); empty when the trace is valid.
+fn trace_problems(sc: &Scenario) -> Vec<String> {
+    let DemandSource::Trace(path) = &sc.demand.source else { return Vec::new() };
     let ctx = TraceContext {
         catalog: &sc.catalog,
         network: &sc.network,
@@ -226,10 +336,17 @@ fn check_trace(sc: &Scenario) -> anyhow::Result<Option<ExitCode>> {
         start: None,
     };
     match trace::validate(path, &ctx) {
-        Ok(_) => Ok(None),
-        Err(error) => {
-            eprintln!("error: {error}");
-            Ok(Some(ExitCode::from(EXIT_INVALID)))
+        Ok(_) => Vec::new(),
+        Err(error @ TraceError::Io { .. }) => vec![format!("error: {error}")],
+        Err(TraceError::Invalid { issues, more, .. }) => {
+            let shown = issues.iter().take(trace::MAX_SHOWN_ISSUES);
+            let mut lines: Vec<String> =
+                shown.map(|issue| format!("error: {}", issue.in_file(path))).collect();
+            let hidden = (issues.len() - lines.len()) as u64 + more;
+            if hidden > 0 {
+                lines.push(format!("... and {hidden} more issues in {}", path.display()));
+            }
+            lines
         }
     }
 }

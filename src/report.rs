@@ -23,7 +23,7 @@ use crate::scenario::Scenario;
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     /// A file or folder could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", path.display())]
     Io {
         /// The path.
         path: PathBuf,
@@ -31,12 +31,23 @@ pub enum ReportError {
         source: io::Error,
     },
     /// A CSV row could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", path.display())]
     Csv {
         /// The path.
         path: PathBuf,
         /// The cause.
         source: csv::Error,
+    },
+    /// Writing failed, and the staging folder could not be removed either; it holds
+    /// incomplete results and may be deleted.
+    #[error("{cause} (the incomplete results in {} could not be removed: {source})", staging.display())]
+    StagingLeft {
+        /// The staging folder left behind.
+        staging: PathBuf,
+        /// Why writing failed.
+        cause: Box<ReportError>,
+        /// Why the folder could not be removed.
+        source: io::Error,
     },
 }
 
@@ -73,6 +84,12 @@ fn num(v: f64) -> String {
 }
 
 /// Writes every result file of `comparison` into `dir`, atomically; returns the summary.
+///
+/// Files go into a staging folder beside `dir` (`.<name>.partial-<pid>`), which replaces
+/// `dir` only once complete. On failure the staging folder is removed and `dir` is left as it
+/// was. Staging folders left by runs that were killed are cleaned up first; if a run was
+/// killed in the instant between moving the old results aside and moving the new ones in,
+/// the old results are put back.
 pub fn write_results(
     dir: &Path,
     scenario: &Scenario,
@@ -80,17 +97,30 @@ pub fn write_results(
     info: &RunInfo,
 ) -> Result<Vec<SummaryRow>, ReportError> {
     let rows = summarize(comparison);
+    clean_up_after_killed_runs(dir)?;
     let staging = staging_dir(dir);
-    let io_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ReportError::Io { path, source }
-    };
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+    let written = write_files(&staging, &rows, scenario, comparison, info)
+        .and_then(|()| replace_dir(&staging, dir));
+    match written {
+        Ok(()) => Ok(rows),
+        Err(cause) => Err(remove_staging(&staging, cause)),
     }
-    fs::create_dir_all(&staging).map_err(io_err(&staging))?;
+}
 
-    write_summary(&staging.join("summary.csv"), &rows)?;
+/// Every result file, into `staging`.
+fn write_files(
+    staging: &Path,
+    rows: &[SummaryRow],
+    scenario: &Scenario,
+    comparison: &Comparison,
+    info: &RunInfo,
+) -> Result<(), ReportError> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(io_err(staging))?;
+    }
+    fs::create_dir_all(staging).map_err(io_err(staging))?;
+
+    write_summary(&staging.join("summary.csv"), rows)?;
     write_kpis(&staging.join("kpis.csv"), comparison)?;
     write_nodes(&staging.join("nodes.csv"), scenario, comparison)?;
     write_daily(&staging.join("daily.csv"), comparison)?;
@@ -99,33 +129,102 @@ pub fn write_results(
     }
     let json = serde_json::to_string_pretty(info).unwrap_or_default();
     let run_json = staging.join("run.json");
-    fs::write(&run_json, json + "\n").map_err(io_err(&run_json))?;
+    fs::write(&run_json, json + "\n").map_err(io_err(&run_json))
+}
 
-    replace_dir(&staging, dir)?;
-    Ok(rows)
+/// A closure turning an I/O error into a [`ReportError`] about `path`.
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ReportError + use<> {
+    let path = path.to_path_buf();
+    move |source| ReportError::Io { path, source }
+}
+
+/// Removes a staging folder after `cause`; the error says if the folder had to be left.
+fn remove_staging(staging: &Path, cause: ReportError) -> ReportError {
+    match fs::remove_dir_all(staging) {
+        Err(source) if source.kind() != io::ErrorKind::NotFound => ReportError::StagingLeft {
+            staging: staging.to_path_buf(),
+            cause: Box::new(cause),
+            source,
+        },
+        _ => cause,
+    }
+}
+
+/// The prefix of every staging folder of `dir`: `.<name>.partial-`.
+fn staging_prefix(dir: &Path) -> String {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    format!(".{name}.partial-")
 }
 
 /// The temporary folder a run writes into, beside `dir`.
 fn staging_dir(dir: &Path) -> PathBuf {
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    dir.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+    dir.with_file_name(format!("{}{}", staging_prefix(dir), std::process::id()))
+}
+
+/// Removes the staging folders of `dir` left by runs that are no longer alive, first putting
+/// back old results that a killed run had moved aside (`<staging>.old`) when `dir` is gone.
+fn clean_up_after_killed_runs(dir: &Path) -> Result<(), ReportError> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = fs::read_dir(parent) else { return Ok(()) };
+    let prefix = staging_prefix(dir);
+    let mut stale: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| is_stale_staging(path, &prefix))
+        .collect();
+    stale.sort();
+
+    for path in stale {
+        let is_old_results = path.to_string_lossy().ends_with(".old");
+        if is_old_results && !dir.exists() {
+            fs::rename(&path, dir).map_err(io_err(dir))?;
+        } else {
+            fs::remove_dir_all(&path).map_err(io_err(&path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` is a staging folder named with `prefix` whose process is gone (or is this
+/// process, from an earlier call).
+fn is_stale_staging(path: &Path, prefix: &str) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    let Some(rest) = name.strip_prefix(prefix) else { return false };
+    let pid = rest.split('.').next().unwrap_or_default();
+    let Ok(pid) = pid.parse::<u32>() else { return false };
+    pid == std::process::id() || !process_alive(pid)
+}
+
+/// Whether a process with id `pid` runs (on Linux, through `/proc`); where that cannot be
+/// told, every process is taken as alive, so no other run's folder is ever removed.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }
 
 /// Moves `staging` to `dir`, replacing what was there only once the new results are whole.
+/// If the second move fails, the old results are moved back.
 fn replace_dir(staging: &Path, dir: &Path) -> Result<(), ReportError> {
-    let io_err = |path: &Path, source| ReportError::Io { path: path.to_path_buf(), source };
-    if dir.exists() {
-        let old = staging.with_extension("old");
-        fs::rename(dir, &old).map_err(|e| io_err(dir, e))?;
-        fs::rename(staging, dir).map_err(|e| io_err(dir, e))?;
-        fs::remove_dir_all(&old).map_err(|e| io_err(&old, e))?;
-    } else {
+    if !dir.exists() {
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
-        fs::rename(staging, dir).map_err(|e| io_err(dir, e))?;
+        return fs::rename(staging, dir).map_err(io_err(dir));
     }
-    Ok(())
+
+    let mut old = staging.as_os_str().to_owned();
+    old.push(".old");
+    let old = PathBuf::from(old);
+    fs::rename(dir, &old).map_err(io_err(dir))?;
+    if let Err(source) = fs::rename(staging, dir) {
+        // Put the old results back; if even that fails, they are still whole in `old`.
+        let _ = fs::rename(&old, dir);
+        return Err(ReportError::Io { path: dir.to_path_buf(), source });
+    }
+    fs::remove_dir_all(&old).map_err(io_err(&old))
 }
 
 fn csv_writer(path: &Path) -> Result<csv::Writer<fs::File>, ReportError> {

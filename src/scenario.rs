@@ -190,7 +190,7 @@ pub use file::{
     parse_clock,
 };
 pub use locate::Locator;
-pub use resolve::{ResolveIssue, resolve};
+pub use resolve::{ResolveIssue, resolve, resolve_all};
 pub use resolved::*;
 pub use validate::{
     BUNDLED_CITY_COUNT, MAX_HORIZON_DAYS, MAX_NODES, MAX_RATE_PER_DAY, MAX_REPLICATIONS, MAX_SKUS,
@@ -219,9 +219,17 @@ pub fn load(path: &Path) -> Result<ScenarioFile, ScenarioError> {
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     let text = read_text(path)?;
     let file = parse_str(&text, path)?;
-    resolve(&file, path).map_err(|issue| {
-        let position = Locator::new(&text).locate(&issue.path);
-        ScenarioError::Invalid(vec![Diagnostic::new(path, issue.path, issue.message).at(position)])
+    resolve_all(&file, path).map_err(|issues| {
+        let locator = Locator::new(&text);
+        let mut diagnostics: Vec<Diagnostic> = issues
+            .into_iter()
+            .map(|issue| {
+                let position = locator.locate(&issue.path);
+                Diagnostic::new(path, issue.path, issue.message).at(position).with_hint(issue.hint)
+            })
+            .collect();
+        diagnostics.sort_by_key(|d| (d.line, d.column));
+        ScenarioError::Invalid(diagnostics)
     })
 }
 

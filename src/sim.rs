@@ -36,6 +36,9 @@ pub use kpi::{RepKpis, Scope};
 pub use luck::{Luck, Purpose, replication_seed};
 pub use prepare::{PrepareError, Prepared};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::engine::Engine;
 use crate::ids::SimTime;
 use crate::inventory::{Ledger, LedgerError};
@@ -70,6 +73,35 @@ pub enum SimError {
     /// The scenario's sampling tables could not be built.
     #[error(transparent)]
     Prepare(#[from] PrepareError),
+    /// The run was cancelled (Ctrl-C) before the replication finished; it has no result.
+    #[error("cancelled")]
+    Cancelled,
+    /// The replication panicked: a bug. The message is the panic's.
+    #[error("a bug stopped the replication: {0}")]
+    Panicked(String),
+}
+
+/// A flag shared by everything running for one comparison: raise it (from a signal handler,
+/// say) and every replication stops at its next simulated day, returning
+/// [`SimError::Cancelled`]. Clones share the flag.
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// A lowered flag.
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+
+    /// Raises the flag; every holder sees it.
+    pub fn raise(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the flag was raised.
+    pub fn is_raised(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 /// What a replication should record beyond the KPIs.
@@ -84,6 +116,11 @@ pub struct SimOptions {
     /// Test hook: remove one unit from a ledger position mid-run, to prove the audit finds it.
     #[doc(hidden)]
     pub plant_leak: bool,
+    /// Test hook: panic mid-run, to prove a panic leaves earlier results alone.
+    #[doc(hidden)]
+    pub plant_panic: bool,
+    /// Stops the replication at the next simulated day when raised.
+    pub cancel: Option<Cancel>,
 }
 
 /// The outcome of one replication under one policy.
@@ -116,10 +153,13 @@ pub fn run_replication(
     let drain_end = SimTime::from_days(scenario.horizon_days + DRAIN_DAYS);
     if options.plant_leak {
         let half = SimTime::from_days(scenario.horizon_days / 2);
-        engine.run_until(half, &mut world);
+        run_by_day(&mut engine, &mut world, half, options.cancel.as_ref())?;
         world.plant_leak();
     }
-    engine.run_until(drain_end, &mut world);
+    if options.plant_panic {
+        panic!("planted by the test hook SimOptions::plant_panic");
+    }
+    run_by_day(&mut engine, &mut world, drain_end, options.cancel.as_ref())?;
     if let Some(e) = world.error.take() {
         return Err(e);
     }
@@ -139,6 +179,26 @@ pub fn run_replication(
         events: engine.handled(),
         arrivals: world.next_order,
     })
+}
+
+/// Runs `engine` to `end` one simulated day at a time, checking `cancel` between days (the
+/// same events in the same order as one run to `end`, since only handlers schedule events).
+fn run_by_day(
+    engine: &mut Engine<Event>,
+    world: &mut World<'_>,
+    end: SimTime,
+    cancel: Option<&Cancel>,
+) -> Result<(), SimError> {
+    loop {
+        if cancel.is_some_and(Cancel::is_raised) {
+            return Err(SimError::Cancelled);
+        }
+        let next_day = SimTime::from_days(engine.now().day() + 1);
+        engine.run_until(next_day.min(end), world);
+        if engine.now() >= end {
+            return Ok(());
+        }
+    }
 }
 
 impl<'s> World<'s> {

@@ -23,29 +23,52 @@ use crate::network::{
 use crate::orders::Channel;
 use crate::routing::{Fallback, Filter, RuleStack, SortBy, SortKey, Split, presets};
 
-/// A problem found while resolving: the field path and the message.
+/// A problem found while resolving: the field path, the message and an optional hint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResolveIssue {
     /// The field path, e.g. `network.stores.count`.
     pub path: String,
     /// What is wrong.
     pub message: String,
+    /// A suggestion, e.g. "did you mean `S-Boston-MA`?".
+    pub hint: Option<String>,
 }
 
 fn issue(path: impl Into<String>, message: impl Into<String>) -> ResolveIssue {
-    ResolveIssue { path: path.into(), message: message.into() }
+    ResolveIssue { path: path.into(), message: message.into(), hint: None }
 }
 
-/// Resolves `file`, read from `path` (which relative paths inside it are relative to).
+/// Resolves `file`, read from `path` (which relative paths inside it are relative to); the
+/// first issue when it cannot be resolved (see [`resolve_all`] for every issue).
 pub fn resolve(file: &ScenarioFile, path: &Path) -> Result<Scenario, ResolveIssue> {
+    resolve_all(file, path).map_err(|mut issues| issues.swap_remove(0))
+}
+
+/// Resolves `file` like [`resolve`], reporting every issue found (never an empty list): a
+/// city table that does not load or a network that cannot be built stops resolution at once;
+/// names that match no node, in lanes, stock and filters, are all listed.
+pub fn resolve_all(file: &ScenarioFile, path: &Path) -> Result<Scenario, Vec<ResolveIssue>> {
     let cities = match &file.network.cities {
         Some(p) => CityTable::from_path(file.resolve_path(path, p))
-            .map_err(|e| issue("network.cities", e.to_string()))?,
+            .map_err(|e| vec![issue("network.cities", e.to_string())])?,
         None => CityTable::bundled(),
     };
-    let network = resolve_network(file, &cities)?;
+    let mut network = resolve_network(file, &cities).map_err(|e| vec![e])?;
+    let mut issues = Vec::new();
     let catalog = resolve_catalog(file);
-    let policies = resolve_policies(file, &network)?;
+    let (lanes, policies, inventory) = {
+        let names = NameIndex::new(file, &network);
+        let lanes = resolve_lanes(file, &network, &names, &mut issues);
+        let policies = resolve_policies(file, &names, &mut issues);
+        let inventory = resolve_inventory(file, &names, &catalog, &mut issues);
+        (lanes, policies, inventory)
+    };
+    network.lanes = lanes;
+    pickups_reachable(file, &network, &cities, &mut issues);
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+
     let baseline_name = file.baseline_name().unwrap_or_default();
     let baseline = policies.iter().position(|p| p.name() == baseline_name).unwrap_or(0);
     Ok(Scenario {
@@ -56,7 +79,7 @@ pub fn resolve(file: &ScenarioFile, path: &Path) -> Result<Scenario, ResolveIssu
         warmup_days: file.warmup_days as u32,
         replications: file.replications as u32,
         start_weekday: file.start_weekday.days_from_monday(),
-        inventory: resolve_inventory(file, &network, &catalog)?,
+        inventory,
         demand: resolve_demand(file, path),
         execution: ExecutionConfig {
             pickup_delay_hours_mean: file.execution.pickup_delay_hours_mean,
@@ -188,12 +211,119 @@ fn resolve_network(file: &ScenarioFile, cities: &CityTable) -> Result<Network, R
         }
     }
 
+    unique_names(file, &nodes, cities)?;
     let count = nodes.len();
-    let lanes = Lanes::new(count);
-    let mut network = Network::new(nodes, resolve_carrier(file), lanes)
-        .map_err(|e| issue("network", e.to_string()))?;
-    network.lanes = resolve_lanes(file, &network)?;
-    Ok(network)
+    Network::new(nodes, resolve_carrier(file), Lanes::new(count))
+        .map_err(|e| issue("network", e.to_string()))
+}
+
+/// A generated store may not take the name of an explicit node or of another generated
+/// store (two cities whose names differ only in spaces, in one state).
+fn unique_names(
+    file: &ScenarioFile,
+    nodes: &[Node],
+    cities: &CityTable,
+) -> Result<(), ResolveIssue> {
+    let explicit = file.network.nodes.len();
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (index, node) in nodes.iter().enumerate() {
+        let Some(&earlier) = first.get(node.name.as_str()) else {
+            first.insert(&node.name, index);
+            continue;
+        };
+        let city = |i: usize| {
+            let c = &cities.cities[nodes[i].city.unwrap_or_default() as usize];
+            format!("{}, {}", c.name, c.state)
+        };
+        return Err(if earlier < explicit {
+            issue(
+                format!("network.nodes[{earlier}].name"),
+                format!(
+                    "\"{}\" is also the name of the store network.stores generates at {}; \
+                     rename the node",
+                    node.name,
+                    city(index)
+                ),
+            )
+        } else {
+            issue(
+                "network.stores",
+                format!(
+                    "the city table has two cities that give a store the name \"{}\" ({} and \
+                     {}); make their names differ in more than spaces",
+                    node.name,
+                    city(earlier),
+                    city(index)
+                ),
+            )
+        });
+    }
+    Ok(())
+}
+
+/// Finds nodes by name for lanes, stock and filters, and explains a name that matches none.
+struct NameIndex<'a> {
+    network: &'a Network,
+    /// The generated stores' names, in placement order.
+    generated: Vec<&'a str>,
+    /// What placed them, e.g. "network.stores places 5 stores at the largest cities".
+    placement: String,
+}
+
+/// Up to this many node names are compared with an unknown name for a "did you mean" hint.
+const MAX_HINT_NAMES: usize = 5_000;
+
+/// Generated store names listed in a message about an unknown name.
+const LISTED_STORES: usize = 8;
+
+impl<'a> NameIndex<'a> {
+    fn new(file: &ScenarioFile, network: &'a Network) -> Self {
+        let explicit = file.network.nodes.len();
+        let generated: Vec<&str> =
+            network.nodes.iter().skip(explicit).map(|node| node.name.as_str()).collect();
+        let placement = match &file.network.stores {
+            Some(stores) => {
+                let how = match stores.placement {
+                    file::Placement::Largest => "the most populous cities",
+                    file::Placement::Sampled => "cities drawn by population",
+                };
+                format!("network.stores places {} stores at {how}", generated.len())
+            }
+            None => String::new(),
+        };
+        NameIndex { network, generated, placement }
+    }
+
+    /// The node named `name`, written at `path`; otherwise an issue saying which names exist.
+    fn find(&self, path: &str, name: &str) -> Result<NodeId, ResolveIssue> {
+        if let Some(id) = self.network.find(name) {
+            return Ok(id);
+        }
+        let mut message = format!("no node is named \"{name}\"");
+        if !self.generated.is_empty() && name.starts_with("S-") {
+            let listed: Vec<&str> = self.generated.iter().take(LISTED_STORES).copied().collect();
+            let more = if self.generated.len() > LISTED_STORES { ", ..." } else { "" };
+            message = format!(
+                "{message}: no generated store has that name ({}: {}{more})",
+                self.placement,
+                listed.join(", ")
+            );
+        }
+        let names: Vec<&str> =
+            self.network.nodes.iter().take(MAX_HINT_NAMES).map(|n| n.name.as_str()).collect();
+        let hint = super::error::suggestion(name, &names);
+        Err(ResolveIssue { path: path.to_string(), message, hint })
+    }
+
+    /// [`NameIndex::find`], recording the issue in `issues` instead of returning it.
+    fn find_or_record(
+        &self,
+        path: &str,
+        name: &str,
+        issues: &mut Vec<ResolveIssue>,
+    ) -> Option<NodeId> {
+        self.find(path, name).map_err(|e| issues.push(e)).ok()
+    }
 }
 
 fn resolve_carrier(file: &ScenarioFile) -> RateCard {
@@ -228,58 +358,61 @@ fn resolve_carrier(file: &ScenarioFile) -> RateCard {
     card
 }
 
-fn resolve_lanes(file: &ScenarioFile, network: &Network) -> Result<Lanes, ResolveIssue> {
+fn resolve_lanes(
+    file: &ScenarioFile,
+    network: &Network,
+    names: &NameIndex<'_>,
+    issues: &mut Vec<ResolveIssue>,
+) -> Lanes {
     let t = &file.transfers;
     let mut lanes = Lanes::new(network.len());
     let of_kind = |k: NodeKind| network.ids().filter(move |&id| network.node(id).kind == k);
-    let add = |lanes: &mut Lanes, from, to, cost: f64, lead_days: f64, path: &str| {
-        lanes
-            .add_lane(from, to, Lane { cost_per_unit: cost, lead_time: days(lead_days) })
-            .map_err(|e| issue(path, e.to_string()))
-    };
     if let Some(terms) = &t.dc_to_store {
+        let lane =
+            Lane { cost_per_unit: terms.cost_per_unit, lead_time: days(terms.lead_time_days) };
         for dc in of_kind(NodeKind::Dc) {
             for store in of_kind(NodeKind::Store) {
-                add(
-                    &mut lanes,
-                    dc,
-                    store,
-                    terms.cost_per_unit,
-                    terms.lead_time_days,
-                    "transfers.dc_to_store",
-                )?;
+                add_lane(&mut lanes, (dc, store), lane, "transfers.dc_to_store", issues);
             }
         }
     }
     if let Some(terms) = &t.store_to_store {
+        let lane =
+            Lane { cost_per_unit: terms.cost_per_unit, lead_time: days(terms.lead_time_days) };
         for a in of_kind(NodeKind::Store) {
             for b in of_kind(NodeKind::Store) {
                 let near = great_circle_miles(network.node(a).location, network.node(b).location)
                     <= terms.max_miles;
                 if a != b && near {
-                    add(
-                        &mut lanes,
-                        a,
-                        b,
-                        terms.cost_per_unit,
-                        terms.lead_time_days,
-                        "transfers.store_to_store",
-                    )?;
+                    add_lane(&mut lanes, (a, b), lane, "transfers.store_to_store", issues);
                 }
             }
         }
     }
-    for (i, lane) in t.lanes.iter().enumerate() {
+    for (i, terms) in t.lanes.iter().enumerate() {
         let path = format!("transfers.lanes[{i}]");
-        let from = network.find(&lane.from).ok_or_else(|| {
-            issue(format!("{path}.from"), format!("no node is named \"{}\"", lane.from))
-        })?;
-        let to = network.find(&lane.to).ok_or_else(|| {
-            issue(format!("{path}.to"), format!("no node is named \"{}\"", lane.to))
-        })?;
-        add(&mut lanes, from, to, lane.cost_per_unit, lane.lead_time_days, &path)?;
+        let from = names.find_or_record(&format!("{path}.from"), &terms.from, issues);
+        let to = names.find_or_record(&format!("{path}.to"), &terms.to, issues);
+        let lane =
+            Lane { cost_per_unit: terms.cost_per_unit, lead_time: days(terms.lead_time_days) };
+        if let (Some(from), Some(to)) = (from, to) {
+            add_lane(&mut lanes, (from, to), lane, &path, issues);
+        }
     }
-    Ok(lanes)
+    lanes
+}
+
+/// Adds a lane, recording why not at `path` when the lanes refuse it.
+fn add_lane(
+    lanes: &mut Lanes,
+    (from, to): (NodeId, NodeId),
+    lane: Lane,
+    path: &str,
+    issues: &mut Vec<ResolveIssue>,
+) {
+    if let Err(e) = lanes.add_lane(from, to, lane) {
+        issues.push(issue(path, e.to_string()));
+    }
 }
 
 /// The generated SKUs (log-uniform prices, Zipf popularity by index, seasonal with the
@@ -338,22 +471,24 @@ fn resolve_catalog(file: &ScenarioFile) -> Catalog {
 
 fn resolve_inventory(
     file: &ScenarioFile,
-    network: &Network,
+    names: &NameIndex<'_>,
     catalog: &Catalog,
-) -> Result<InventoryConfig, ResolveIssue> {
+    issues: &mut Vec<ResolveIssue>,
+) -> InventoryConfig {
     let i = &file.inventory;
     let mut explicit = Vec::with_capacity(i.stock.len());
     for (k, s) in i.stock.iter().enumerate() {
         let path = format!("inventory.stock[{k}]");
-        let node: NodeId = network.find(&s.node).ok_or_else(|| {
-            issue(format!("{path}.node"), format!("no node is named \"{}\"", s.node))
-        })?;
-        let sku: SkuId = catalog.find(&s.sku).ok_or_else(|| {
-            issue(format!("{path}.sku"), format!("no SKU is named \"{}\"", s.sku))
-        })?;
-        explicit.push((node, sku, s.units.max(0) as u32));
+        let node = names.find_or_record(&format!("{path}.node"), &s.node, issues);
+        let sku: Option<SkuId> = catalog.find(&s.sku);
+        if sku.is_none() {
+            issues.push(issue(format!("{path}.sku"), format!("no SKU is named \"{}\"", s.sku)));
+        }
+        if let (Some(node), Some(sku)) = (node, sku) {
+            explicit.push((node, sku, s.units.max(0) as u32));
+        }
     }
-    Ok(InventoryConfig {
+    InventoryConfig {
         visibility_sync: (i.visibility_sync_minutes.max(0.0) * 60.0).round() as u64,
         dc_weeks_of_cover: i.dc_weeks_of_cover,
         store_weeks_of_cover: i.store_weeks_of_cover,
@@ -364,7 +499,7 @@ fn resolve_inventory(
         shrink_per_unit_per_day: i.shrink_per_unit_per_day,
         cycle_count_every_days: i.cycle_count_every_days,
         explicit,
-    })
+    }
 }
 
 /// Scales `values` so their mean is 1 (left as ones if they sum to zero).
@@ -468,22 +603,23 @@ fn preset_of(p: file::Preset) -> &'static str {
 
 fn resolve_policies(
     file: &ScenarioFile,
-    network: &Network,
-) -> Result<Vec<PolicyConfig>, ResolveIssue> {
-    file.policies
-        .iter()
-        .enumerate()
+    names: &NameIndex<'_>,
+    issues: &mut Vec<ResolveIssue>,
+) -> Vec<PolicyConfig> {
+    let policies = file.policies.iter().enumerate();
+    policies
         .map(|(i, p)| {
-            resolve_policy(p, network, &format!("policies[{i}]")).map(PolicyConfig::RuleStack)
+            PolicyConfig::RuleStack(resolve_policy(p, names, &format!("policies[{i}]"), issues))
         })
         .collect()
 }
 
 fn resolve_policy(
     p: &file::PolicyFile,
-    network: &Network,
+    names: &NameIndex<'_>,
     path: &str,
-) -> Result<RuleStack, ResolveIssue> {
+    issues: &mut Vec<ResolveIssue>,
+) -> RuleStack {
     let mut stack = match p.preset {
         Some(preset) => {
             presets::preset(preset_of(preset), &p.name).expect("every file preset is a preset")
@@ -496,8 +632,8 @@ fn resolve_policy(
         stack.filters = filters
             .iter()
             .enumerate()
-            .map(|(k, f)| resolve_filter(f, network, &format!("{path}.filters[{k}]")))
-            .collect::<Result<_, _>>()?;
+            .map(|(k, f)| resolve_filter(f, names, &format!("{path}.filters[{k}]"), issues))
+            .collect();
     }
     if let Some(sort) = &p.sort {
         stack.sort = sort.iter().map(resolve_sort).collect();
@@ -518,11 +654,16 @@ fn resolve_policy(
             file::Fallback::GreedyCost => Fallback::Stack(Box::new(presets::greedy_cost())),
         };
     }
-    Ok(stack)
+    stack
 }
 
-fn resolve_filter(f: &file::Filter, network: &Network, path: &str) -> Result<Filter, ResolveIssue> {
-    Ok(match f {
+fn resolve_filter(
+    f: &file::Filter,
+    names: &NameIndex<'_>,
+    path: &str,
+    issues: &mut Vec<ResolveIssue>,
+) -> Filter {
+    match f {
         file::Filter::Capability {} => Filter::Capability,
         file::Filter::HasFullAtp {} => Filter::HasFullAtp,
         file::Filter::UnderCapacity { max_utilization } => {
@@ -535,12 +676,10 @@ fn resolve_filter(f: &file::Filter, network: &Network, path: &str) -> Result<Fil
             nodes: nodes
                 .iter()
                 .enumerate()
-                .map(|(k, name)| {
-                    network.find(name).ok_or_else(|| {
-                        issue(format!("{path}.nodes[{k}]"), format!("no node is named \"{name}\""))
-                    })
+                .filter_map(|(k, name)| {
+                    names.find_or_record(&format!("{path}.nodes[{k}]"), name, issues)
                 })
-                .collect::<Result<_, _>>()?,
+                .collect(),
         },
         file::Filter::NodeKind { kinds } => {
             Filter::NodeKind { kinds: kinds.iter().map(|k| node_kind(*k)).collect() }
@@ -548,7 +687,42 @@ fn resolve_filter(f: &file::Filter, network: &Network, path: &str) -> Result<Fil
         file::Filter::MinAtpAfter { units } => {
             Filter::MinAtpAfter { units: (*units).max(0) as u32 }
         }
-    })
+    }
+}
+
+/// With generated BOPIS demand, some city of the city table must have a store with pickup
+/// within the pickup radius; otherwise every BOPIS order would be lost without a word.
+fn pickups_reachable(
+    file: &ScenarioFile,
+    network: &Network,
+    cities: &CityTable,
+    issues: &mut Vec<ResolveIssue>,
+) {
+    let bopis = file.demand.channels.bopis.as_ref().is_some_and(|c| c.rate_per_day > 0.0);
+    if file.demand.trace.is_some() || !bopis || cities.is_empty() {
+        return;
+    }
+    let pickup_stores = network
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Store && n.capabilities.contains(Capability::Pickup));
+    let closest = pickup_stores
+        .map(|n| great_circle_miles(n.location, cities.cities[cities.nearest(n.location)].location))
+        .min_by(f64::total_cmp);
+    let radius = file.demand.pickup_radius_miles;
+    match closest {
+        Some(miles) if miles > radius => issues.push(issue(
+            "demand.pickup_radius_miles",
+            format!(
+                "no store with pickup is within {radius} miles of a city of the city table \
+                 (the closest is {:.1} miles away), so every BOPIS order would be lost; expected \
+                 at least {:.1}",
+                miles,
+                miles.ceil()
+            ),
+        )),
+        _ => {}
+    }
 }
 
 fn resolve_sort(s: &file::SortKey) -> SortBy {

@@ -2,6 +2,9 @@
 //! express (signs, ranges, finite floats, probabilities, sums, cross-references between
 //! sections, size limits, referenced files that must exist).
 //!
+//! Upper bounds against absurd values (a lead time of a million days) live together in
+//! `limits`.
+//!
 //! Checks collect every problem as an [`Issue`] (a field path and a message) instead of
 //! stopping at the first; `locate` turns paths into lines later. The rules are split by
 //! section: `network` (nodes, stores, carrier, transfers), `demand` (catalog, inventory,
@@ -10,6 +13,7 @@
 //! I/O, and nothing resolves the file into engine types.
 
 mod demand;
+mod limits;
 mod network;
 mod policies;
 
@@ -55,6 +59,7 @@ pub(crate) fn validate(file: &ScenarioFile, scenario_path: &Path) -> Vec<Issue> 
     network::check(file, scenario_path, &nodes, &mut checks);
     demand::check(file, scenario_path, &nodes, &mut checks);
     policies::check(file, &nodes, &mut checks);
+    limits::check(file, &mut checks);
 
     checks.issues
 }

@@ -46,6 +46,19 @@ fn catalog(file: &ScenarioFile, checks: &mut Checks) {
     categories(file, checks);
     generated_catalog(file, checks);
     items(file, checks);
+    if catalog.skus.is_none() && items_all_unpopular(file) {
+        checks.fail(
+            "catalog.items",
+            "every item has popularity 0, so no SKU could be ordered; expected at least one \
+             positive popularity",
+        );
+    }
+}
+
+/// Whether there are items and none of them can be drawn.
+fn items_all_unpopular(file: &ScenarioFile) -> bool {
+    let items = &file.catalog.items;
+    !items.is_empty() && items.iter().all(|item| item.popularity == Some(0.0))
 }
 
 fn categories(file: &ScenarioFile, checks: &mut Checks) {
