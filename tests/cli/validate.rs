@@ -298,7 +298,8 @@ fn a_scenario_copied_elsewhere_resolves_its_trace_next_to_it() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing).1.contains("orders.csv"));
 
-    std::fs::write(dir.path().join("orders.csv"), "order_id\n").expect("write trace");
+    let trace = "order_id,time,channel,customer_lat,customer_lon,sku,units\nA1,60,web,40.7,-74.0,SKU-00001,1\n";
+    std::fs::write(dir.path().join("orders.csv"), trace).expect("write trace");
     let found = omnilab(&["validate", scenario]);
     assert_eq!(found.status.code(), Some(0), "{}", text(&found).1);
 }
