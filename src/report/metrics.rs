@@ -176,10 +176,11 @@ impl Unit {
 }
 
 /// A share as a percentage: one decimal, two below 1%, `<0.01%` for what is above zero but
-/// would round to it, and `0%` for nothing.
+/// would round to it, and `0%` for nothing (or for a hair below zero, as the low end of an
+/// interval around a tiny rate can be).
 fn percent(v: f64) -> String {
     let p = v * 100.0;
-    if p == 0.0 {
+    if p == 0.0 || (p < 0.0 && p > -0.005) {
         "0%".to_string()
     } else if p > 0.0 && p < 0.005 {
         "<0.01%".to_string()
@@ -263,6 +264,8 @@ mod tests {
         assert_eq!(Unit::Share.format(0.0042), "0.42%");
         assert_eq!(Unit::Share.format(0.000_004), "<0.01%");
         assert_eq!(Unit::Share.format(0.0), "0%");
+        assert_eq!(Unit::Share.format(-0.000_001), "0%");
+        assert_eq!(Unit::Share.format(-0.0064), "-0.64%");
         assert_eq!(Unit::Currency.format(12.345), "$12.35");
         assert_eq!(Unit::Currency.format(1234.4), "$1,234");
         assert_eq!(Unit::Currency.format(123_456.0), "$123.5k");

@@ -99,7 +99,7 @@ impl KpiComparison {
             .x_labels(values.len())
             .x_label_formatter(&bar_value)
             .y_label_formatter(&tick)
-            .label_style(style::text(12.0, INK))
+            .label_style(style::text(11.5, INK))
             .draw()?;
 
         let present = || values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v)));
