@@ -1,11 +1,16 @@
 //! Results on disk: `summary.csv`, `kpis.csv`, `nodes.csv`, `daily.csv`, `run.json` (and
-//! `decisions.csv` when decisions were explained), plus the terminal comparison table.
+//! `decisions.csv` when decisions were explained), the charts under `charts/` (PNG and SVG,
+//! see [`charts`]) and the self-contained leadership report `report.html` (see [`html`]),
+//! plus the terminal comparison table.
 //!
 //! A run writes everything into a temporary folder beside the target and renames it into
 //! place only when complete, so an interrupted run leaves the previous results intact and a
 //! reader never sees half a result. Values are written with Rust's shortest round-trip
 //! formatting, so the same numbers give the same bytes on every machine.
 
+pub mod charts;
+pub mod html;
+mod metrics;
 mod summary;
 mod table;
 
@@ -49,6 +54,15 @@ pub enum ReportError {
         /// Why the folder could not be removed.
         source: io::Error,
     },
+    /// A chart could not be drawn or encoded; the other result files are unaffected, but
+    /// the run's results are not moved into place.
+    #[error("cannot draw {path}: {message}")]
+    Chart {
+        /// The chart file.
+        path: PathBuf,
+        /// What plotters reported.
+        message: String,
+    },
 }
 
 /// What `run.json` records so a result can be reproduced.
@@ -83,7 +97,8 @@ fn num(v: f64) -> String {
     if v.is_finite() { format!("{v}") } else { String::new() }
 }
 
-/// Writes every result file of `comparison` into `dir`, atomically; returns the summary.
+/// Writes every result file of `comparison` into `dir` (tables, charts and `report.html`),
+/// atomically; returns the summary.
 ///
 /// Files go into a staging folder beside `dir` (`.<name>.partial-<pid>`), which replaces
 /// `dir` only once complete. On failure the staging folder is removed and `dir` is left as it
@@ -129,7 +144,10 @@ fn write_files(
     }
     let json = serde_json::to_string_pretty(info).unwrap_or_default();
     let run_json = staging.join("run.json");
-    fs::write(&run_json, json + "\n").map_err(io_err(&run_json))
+    fs::write(&run_json, json + "\n").map_err(io_err(&run_json))?;
+    let charts_dir = staging.join("charts");
+    charts::write_charts(&charts_dir, scenario, comparison, rows)?;
+    html::write_html(&staging.join("report.html"), scenario, comparison, rows, info, &charts_dir)
 }
 
 /// A closure turning an I/O error into a [`ReportError`] about `path`.

@@ -5,6 +5,8 @@
 //! and assert exit codes and the key words of what it prints. They touch nothing outside a
 //! temporary directory.
 
+#[path = "cli/report.rs"]
+mod report;
 #[path = "cli/run.rs"]
 mod run;
 #[path = "cli/validate.rs"]
