@@ -7,6 +7,8 @@
 
 #[path = "cli/malformed.rs"]
 mod malformed;
+#[path = "cli/results.rs"]
+mod results;
 #[path = "cli/validate.rs"]
 mod validate;
 
