@@ -429,7 +429,7 @@ mod tests {
 
     #[test]
     fn utf16_is_named() {
-        let bytes = [0xff, 0xfe, b'v', 0];
+        let bytes = std::hint::black_box([0xff, 0xfe, b'v', 0]);
         let error = std::str::from_utf8(&bytes).expect_err("not utf-8");
         let diagnostic = not_utf8(Path::new("wide.toml"), &bytes, &error);
         assert!(diagnostic.message.contains("UTF-16"), "{}", diagnostic.message);
