@@ -29,6 +29,8 @@ mod supply;
 mod world;
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
 
 pub use audit::Imbalance;

@@ -5,8 +5,12 @@
 //! and assert exit codes and the key words of what it prints. They touch nothing outside a
 //! temporary directory.
 
+#[path = "cli/malformed.rs"]
+mod malformed;
 #[path = "cli/report.rs"]
 mod report;
+#[path = "cli/results.rs"]
+mod results;
 #[path = "cli/run.rs"]
 mod run;
 #[path = "cli/validate.rs"]

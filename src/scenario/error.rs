@@ -118,6 +118,12 @@ fn render_all(diagnostics: &[Diagnostic]) -> String {
 
 /// The diagnostic for bytes that are not UTF-8, located at the first bad byte.
 pub(crate) fn not_utf8(file: &Path, bytes: &[u8], error: &std::str::Utf8Error) -> Diagnostic {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        let message = "the file is UTF-16 text, expected a TOML file saved as UTF-8";
+        return Diagnostic::new(file, "", message)
+            .at(Some((1, 1)))
+            .with_hint(Some("save it again choosing the UTF-8 encoding".into()));
+    }
     let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
     let position = super::locate::line_column(valid, valid.len());
     Diagnostic::new(
@@ -419,6 +425,14 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let bytes = std::hint::black_box([0xff, 0xfe, b'v', 0]);
+        let error = std::str::from_utf8(&bytes).expect_err("not utf-8");
+        let diagnostic = not_utf8(Path::new("wide.toml"), &bytes, &error);
+        assert!(diagnostic.message.contains("UTF-16"), "{}", diagnostic.message);
     }
 
     #[test]

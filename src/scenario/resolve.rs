@@ -716,7 +716,7 @@ fn pickups_reachable(
             format!(
                 "no store with pickup is within {radius} miles of a city of the city table \
                  (the closest is {:.1} miles away), so every BOPIS order would be lost; expected \
-                 at least {:.1}",
+                 at least {}",
                 miles,
                 miles.ceil()
             ),

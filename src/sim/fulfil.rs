@@ -306,6 +306,8 @@ impl World<'_> {
         self.ships[s as usize].status.advance(Status::ReadyForPickup)?;
         self.served(s);
         let ship = &self.ships[s as usize];
+        self.tally.pickup_ready(ship.channel, ship.counted);
+        let ship = &self.ships[s as usize];
         let (key, luck_key) = (ship.order, ship.luck_key);
         self.part_done(key, Some(now));
 

@@ -46,6 +46,7 @@ struct ChannelSums {
     late: u64,
     contacts: f64,
     no_shows: u64,
+    pickups_ready: u64,
     delivered_units: u64,
     returned_units: u64,
     refund_days: Histogram,
@@ -79,6 +80,7 @@ impl Default for ChannelSums {
             late: 0,
             contacts: 0.0,
             no_shows: 0,
+            pickups_ready: 0,
             delivered_units: 0,
             returned_units: 0,
             refund_days: return_histogram(),
@@ -115,6 +117,7 @@ impl ChannelSums {
         self.late += o.late;
         self.contacts += o.contacts;
         self.no_shows += o.no_shows;
+        self.pickups_ready += o.pickups_ready;
         self.delivered_units += o.delivered_units;
         self.returned_units += o.returned_units;
         self.refund_days.merge(&o.refund_days);
@@ -357,6 +360,13 @@ impl Tally {
         }
     }
 
+    /// A pickup was made ready at a store.
+    pub fn pickup_ready(&mut self, channel: Channel, counted: bool) {
+        if counted {
+            self.ch(channel).pickups_ready += 1;
+        }
+    }
+
     /// A BOPIS customer never collected.
     pub fn no_show(&mut self, channel: Channel, counted: bool) {
         if counted {
@@ -595,7 +605,7 @@ fn online_rows(rows: &mut Vec<(Scope, &'static str, f64)>, s: Scope, c: &Channel
         push(rows, s, "lost_sales_units", c.lost_units as f64);
         push(rows, s, "lost_sales_margin", c.lost_margin);
     }
-    ratio(rows, s, "no_show_rate", c.no_shows as f64, closed);
+    ratio(rows, s, "no_show_rate", c.no_shows as f64, c.pickups_ready as f64);
     ratio(rows, s, "return_rate", c.returned_units as f64, c.delivered_units as f64);
     if c.refund_days.count() > 0 {
         push(rows, s, "return_refund_days_mean", c.refund_days.mean());

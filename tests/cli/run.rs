@@ -171,14 +171,10 @@ fn a_trace_is_replayed_instead_of_generated_demand() {
 fn a_trace_with_a_bad_row_stops_the_run_before_simulating() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("bad");
-    let output = omnilab(&[
-        "run",
-        "tests/fixtures/invalid/trace_negative_units.toml",
-        "--out",
-        out.to_str().expect("utf-8"),
-    ]);
+    let output =
+        omnilab(&["run", "tests/fixtures/bad_trace.toml", "--out", out.to_str().expect("utf-8")]);
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr.contains("trace_negative_units.csv:4") && stderr.contains("units"), "{stderr}");
+    assert!(stderr.contains("bad_trace.csv:4") && stderr.contains("units"), "{stderr}");
     assert!(!out.exists(), "no result folder for a run that never started");
 }

@@ -298,8 +298,17 @@ fn a_scenario_copied_elsewhere_resolves_its_trace_next_to_it() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing).1.contains("orders.csv"));
 
-    let trace = "order_id,time,channel,customer_lat,customer_lon,sku,units\nA1,60,web,40.7,-74.0,SKU-00001,1\n";
-    std::fs::write(dir.path().join("orders.csv"), trace).expect("write trace");
+    let trace = dir.path().join("orders.csv");
+    let header = "order_id,time,channel,customer_lat,customer_lon,sku,units,store\n";
+    std::fs::write(&trace, format!("{header}A1,0,web,40.7,-74.0,HERO-JACKET,1,\n"))
+        .expect("write trace");
     let found = omnilab(&["validate", scenario]);
     assert_eq!(found.status.code(), Some(0), "{}", text(&found).1);
+
+    // The trace's contents are checked too, not only that it exists.
+    std::fs::write(&trace, format!("{header}A1,0,web,40.7,-74.0,NO-SUCH-SKU,1,\n"))
+        .expect("write trace");
+    let broken = omnilab(&["validate", scenario]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(text(&broken).1.contains("orders.csv:2: sku:"), "{}", text(&broken).1);
 }

@@ -302,7 +302,6 @@ fn behaviour(file: &ScenarioFile, checks: &mut Checks) {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
-    use super::*;
     use crate::scenario::file::{LaneTerms, PromotionFile};
 
     #[test]

@@ -83,6 +83,11 @@ fn city_count(file: &ScenarioFile, scenario_path: &Path, checks: &mut Checks) ->
         reader.records().try_fold(0usize, |count, record| record.map(|_| count + 1))
     });
     match rows {
+        Ok(0) => {
+            let message = format!("the city table {} has no cities", resolved.display());
+            checks.fail("network.cities", message);
+            None
+        }
         Ok(rows) => Some(rows),
         Err(error) => {
             let message = format!("cannot read the city table {}: {error}", resolved.display());
