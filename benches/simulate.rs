@@ -1,0 +1,127 @@
+//! Benchmarks of whole replications through the simulator: one replication of
+//! `scenarios/regional.toml` under the `nearest` rule stack, and the M/M/c model (one DC, c = 3
+//! pickers, exponential picks of mean 10 minutes, 80% load, unlimited stock) built in code
+//! with the lab's own engine and processes (`benches/support/mmc.rs`).
+//!
+//! Headline figures go to `target/bench-figures/simulate.txt`: events per second, orders
+//! (customers) per second and peak memory for each. Sample sizes are small and measurement
+//! times bounded, since one regional replication takes seconds. Plots are off (the machine
+//! has no system fonts).
+
+#[path = "support/figures.rs"]
+mod figures;
+#[path = "support/mmc.rs"]
+mod mmc;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use figures::{Figures, Tally};
+use mmc::{MmcParams, mmc_scenario};
+use omnilab::scenario::{Scenario, load_scenario};
+use omnilab::sim::{Prepared, SimOptions, run_replication};
+
+/// Days of arrivals in one M/M/c replication: about 120,000 customers.
+const MMC_DAYS: u32 = 350;
+
+/// Events and arrivals of one replication, with its wall time.
+struct Run {
+    events: u64,
+    arrivals: u64,
+    elapsed: Duration,
+}
+
+/// Runs replication `rep` of `scenario` under the policy named `policy`.
+fn replicate(scenario: &Scenario, prep: &Prepared, policy: usize, rep: u32) -> Run {
+    let started = Instant::now();
+    let outcome = run_replication(scenario, prep, policy, rep, &SimOptions::default())
+        .expect("the bench scenarios run cleanly");
+    Run { events: outcome.events, arrivals: outcome.arrivals, elapsed: started.elapsed() }
+}
+
+/// Times `iterations` replications, cycling over replication numbers, into two tallies:
+/// events and arrivals.
+fn timed(
+    scenario: &Scenario,
+    prep: &Prepared,
+    policy: usize,
+    iterations: u64,
+    tallies: &mut (Tally, Tally),
+) -> Duration {
+    let mut total = Duration::ZERO;
+    for i in 0..iterations {
+        let run = replicate(scenario, prep, policy, (i % 4) as u32);
+        tallies.0.add(1, run.events, run.elapsed);
+        tallies.1.add(1, run.arrivals, run.elapsed);
+        total += run.elapsed;
+    }
+    total
+}
+
+fn regional_policy(scenario: &Scenario) -> usize {
+    scenario
+        .policies
+        .iter()
+        .position(|p| p.name() == "nearest")
+        .expect("regional.toml defines the nearest policy")
+}
+
+fn simulate_benches(c: &mut Criterion) {
+    let mut figures = Figures::new("simulate");
+
+    let params = MmcParams::peer(MMC_DAYS);
+    let mmc = mmc_scenario(params);
+    let mmc_prep = Prepared::new(&mmc).expect("the M/M/c tables build");
+    let mut mmc_tallies = (Tally::default(), Tally::default());
+    let mut group = c.benchmark_group("simulate");
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group.bench_function("mmc c=3, 10 min picks, 80% load, 350 days", |b| {
+        b.iter_custom(|iterations| timed(&mmc, &mmc_prep, 0, iterations, &mut mmc_tallies))
+    });
+    report(&mut figures, "M/M/c (c = 3, mean pick 10 min, 80% load, 350 days)", &mmc_tallies);
+    figures.peak_rss();
+
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/regional.toml");
+    let regional = load_scenario(&path).expect("scenarios/regional.toml loads");
+    let prep = Prepared::new(&regional).expect("the regional tables build");
+    let policy = regional_policy(&regional);
+    let mut regional_tallies = (Tally::default(), Tally::default());
+    group.bench_function("regional replication, nearest", |b| {
+        b.iter_custom(|iterations| {
+            timed(&regional, &prep, policy, iterations, &mut regional_tallies)
+        })
+    });
+    group.finish();
+    report(&mut figures, "regional.toml, one replication under nearest", &regional_tallies);
+    figures.peak_rss();
+    figures.write();
+}
+
+/// Adds the lines of one benchmark: time per replication, events and orders per second.
+fn report(figures: &mut Figures, what: &str, (events, arrivals): &(Tally, Tally)) {
+    let best = events.best_per_iteration.unwrap_or(f64::NAN);
+    figures.line(what.to_string());
+    figures.line(format!(
+        "  {} replications timed: mean {:.3} s, best {best:.3} s per replication",
+        events.iterations,
+        events.mean_ns() / 1e9
+    ));
+    figures.line(format!(
+        "  {:.0} events per replication, {:.2} M events/s",
+        events.work as f64 / events.iterations.max(1) as f64,
+        events.work_per_second() / 1e6
+    ));
+    figures.line(format!(
+        "  {:.0} customers (orders and walk-in shoppers) per replication, {:.0} customers/s",
+        arrivals.work as f64 / arrivals.iterations.max(1) as f64,
+        arrivals.work_per_second()
+    ));
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = simulate_benches
+}
+criterion_main!(benches);
