@@ -64,7 +64,19 @@ fn run_job(
     if options.cancel.as_ref().is_some_and(Cancel::is_raised) {
         return Err(SimError::Cancelled);
     }
-    let run = AssertUnwindSafe(|| run_replication(scenario, prep, policy, rep, options));
+    let run = AssertUnwindSafe(|| {
+        let outcome = run_replication(scenario, prep, policy, rep, options);
+        if let Ok(o) = &outcome {
+            tracing::debug!(
+                policy,
+                replication = rep,
+                events = o.events,
+                arrivals = o.arrivals,
+                "replication done"
+            );
+        }
+        outcome
+    });
     std::panic::catch_unwind(run).unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<&str>()

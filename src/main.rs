@@ -129,6 +129,12 @@ struct ValidateArgs {
 const EXIT_INVALID: u8 = 2;
 
 fn main() -> ExitCode {
+    // Logs (off unless RUST_LOG asks, e.g. RUST_LOG=omnilab=debug) go to stderr, apart from
+    // the results and messages this file prints.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Validate(args) => validate(&args),
