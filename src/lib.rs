@@ -10,6 +10,7 @@ pub mod experiment;
 pub mod ids;
 pub mod inventory;
 pub mod network;
+pub mod optimize;
 pub mod orchestrator;
 pub mod orders;
 pub mod report;

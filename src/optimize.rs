@@ -1,0 +1,5 @@
+//! Cost-to-serve optimization (placeholder doc, completed below).
+
+pub mod transport;
+
+pub use transport::{Transport, TransportError, TransportSolution, solve_transport};
