@@ -286,7 +286,7 @@ impl<'p> Flow<'p> {
             (u, w) if is_demand(u) && is_supply(w) => self.x[(w - 1) * n + (u - 2 - m)],
             (u, w) if u == o && is_demand(w) => f64::INFINITY,
             (u, w) if is_demand(u) && w == o => self.outside[u - 2 - m],
-            (u, w) if is_demand(u) => self.p.demand[u - 2 - m] - self.to_sink[u - 2 - m],
+            (u, _) if is_demand(u) => self.p.demand[u - 2 - m] - self.to_sink[u - 2 - m],
             (_, w) => self.to_sink[w - 2 - m],
         }
     }
