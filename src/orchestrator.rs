@@ -4,6 +4,7 @@
 //! sees), reserves the units on the live record, asks the policy to reroute units whose
 //! reservation the record refuses (a stale view oversold them), groups the assignments into
 //! shipments, books each node's daily capacity and computes each shipment's promise.
+//! [`Orchestrator::route_batch`] does the same for a batch the policy plans together.
 //! [`Orchestrator::reroute`] handles a short pick: it asks the policy for another node, or
 //! reports the units it could not place so the caller cancels them.
 //!
@@ -16,7 +17,7 @@ use crate::catalog::Catalog;
 use crate::ids::{NodeId, SimTime, SkuId, Units};
 use crate::inventory::{Ledger, LedgerError};
 use crate::network::Network;
-use crate::orders::{Assignment, CancelReason, Method, Order, Unserved};
+use crate::orders::{Assignment, CancelReason, Method, Order, Plan, Unserved};
 use crate::routing::{CapacityBook, DemandRates, Explanation, NetworkView, Policy};
 
 /// How many times the orchestrator asks the policy for another node for the same units.
@@ -90,13 +91,59 @@ impl Orchestrator {
         catalog: &Catalog,
         explain: Option<&mut Explanation>,
     ) -> Routed {
-        let now = ledger.now();
-        self.capacity.roll_to(now);
+        self.capacity.roll_to(ledger.now());
         let plan = {
             let view = self.view(network, catalog, ledger);
             policy.plan(order, &view, explain)
         };
+        self.execute(order, plan, policy, ledger, network, catalog)
+    }
 
+    /// Routes `orders` together: the policy plans the whole batch on one view of the network
+    /// ([`Policy::plan_batch`]), then each plan is reserved, rerouted where the record
+    /// refuses, booked and promised in batch order, exactly as [`Orchestrator::route`] does
+    /// for one order. One [`Routed`] per order, in the same order.
+    pub fn route_batch(
+        &mut self,
+        orders: &[&Order],
+        policy: &mut dyn Policy,
+        ledger: &mut Ledger,
+        network: &Network,
+        catalog: &Catalog,
+    ) -> Vec<Routed> {
+        self.capacity.roll_to(ledger.now());
+        let mut plans = {
+            let view = self.view(network, catalog, ledger);
+            policy.plan_batch(orders, &view)
+        }
+        .into_iter();
+        orders
+            .iter()
+            .map(|order| {
+                // A policy that returns too few plans has the rest planned one by one.
+                let plan = match plans.next() {
+                    Some(plan) => plan,
+                    None => {
+                        let view = self.view(network, catalog, ledger);
+                        policy.plan(order, &view, None)
+                    }
+                };
+                self.execute(order, plan, policy, ledger, network, catalog)
+            })
+            .collect()
+    }
+
+    /// Reserves `plan` for `order`, reroutes refusals, makes and books the shipments.
+    fn execute(
+        &mut self,
+        order: &Order,
+        plan: Plan,
+        policy: &mut dyn Policy,
+        ledger: &mut Ledger,
+        network: &Network,
+        catalog: &Catalog,
+    ) -> Routed {
+        let now = ledger.now();
         let mut routed = Routed { cancelled: plan.unserved.clone(), ..Routed::default() };
         let mut reserved: Vec<Assignment> = Vec::with_capacity(plan.assignments.len());
         for a in plan.assignments {

@@ -19,6 +19,7 @@
 //! the replication seed, so the same scenario, seed and policy give the same rows every time.
 
 mod audit;
+mod batch;
 mod demand;
 mod fulfil;
 mod kpi;
@@ -133,8 +134,10 @@ pub fn run_replication(
     let capacities: Vec<u32> = scenario.network.nodes.iter().map(|n| n.capacity_per_day).collect();
     let fulfilling: Vec<bool> =
         scenario.network.nodes.iter().map(|n| n.kind != NodeKind::Vendor).collect();
+    let mut kpis = world.tally.finish(&capacities, &fulfilling, measured_days);
+    kpis.kpis.extend(world.policy.counters().into_iter().map(|(k, v)| (Scope::All, k, v)));
     Ok(RepOutcome {
-        kpis: world.tally.finish(&capacities, &fulfilling, measured_days),
+        kpis,
         explanations: std::mem::take(&mut world.explanations),
         events: engine.handled(),
         arrivals: world.next_order,
@@ -159,7 +162,7 @@ impl<'s> World<'s> {
             sc,
             prep,
             options,
-            policy: sc.policies[policy].build(),
+            policy: sc.policies[policy].build_with(&prep.forecast),
             orch: Orchestrator::new(&sc.network, Some(prep.rates.clone())),
             ledger,
             luck: Luck::new(rep_seed),
@@ -177,7 +180,9 @@ impl<'s> World<'s> {
             explanations: Vec::new(),
             audit_flows: audit::SimFlows::new(sc.catalog.len()),
             upkeep: supply::Upkeep::new(rep_seed, sc.network.len()),
+            batch: batch::BatchQueue::default(),
         };
+        world.batch = batch::BatchQueue::new(world.policy.batch_window());
         world.stock_network(rep_seed)?;
         Ok(world)
     }
