@@ -13,6 +13,8 @@
 
 pub mod promise;
 
+use std::collections::HashMap;
+
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SimTime, SkuId, Units};
 use crate::inventory::{Ledger, LedgerError};
@@ -67,12 +69,42 @@ pub struct Routed {
 pub struct Orchestrator {
     capacity: CapacityBook,
     rates: Option<DemandRates>,
+    parcel_log: Option<ParcelLog>,
+}
+
+/// Units reserved for parcels of orders placed in a window, per (node, sku): what the
+/// hindsight bound needs to know each node could supply.
+#[derive(Clone, Debug, Default)]
+struct ParcelLog {
+    from: SimTime,
+    to: SimTime,
+    units: HashMap<(NodeId, SkuId), u64>,
 }
 
 impl Orchestrator {
     /// An orchestrator for `network`, with demand rates for days-of-cover keys if known.
     pub fn new(network: &Network, rates: Option<DemandRates>) -> Self {
-        Orchestrator { capacity: CapacityBook::new(network), rates }
+        Orchestrator { capacity: CapacityBook::new(network), rates, parcel_log: None }
+    }
+
+    /// Starts counting the units reserved for parcels of orders placed in `[from, to)`.
+    pub fn log_parcel_units(&mut self, from: SimTime, to: SimTime) {
+        self.parcel_log = Some(ParcelLog { from, to, units: HashMap::new() });
+    }
+
+    /// Units reserved for parcels of orders placed in the logged window, per (node, sku)
+    /// (empty unless [`Orchestrator::log_parcel_units`] was called).
+    pub fn parcel_units(&self) -> impl Iterator<Item = ((NodeId, SkuId), u64)> + '_ {
+        self.parcel_log.iter().flat_map(|log| log.units.iter().map(|(k, v)| (*k, *v)))
+    }
+
+    /// Counts `units` of `sku` reserved at `node` for `order` when it ships a parcel.
+    fn note(&mut self, order: &Order, method: Method, node: NodeId, sku: SkuId, units: Units) {
+        let Some(log) = self.parcel_log.as_mut() else { return };
+        let in_window = order.placed_at >= log.from && order.placed_at < log.to;
+        if in_window && !method.is_pickup() && units > 0 {
+            *log.units.entry((node, sku)).or_default() += u64::from(units);
+        }
     }
 
     /// Today's orders per node.
@@ -190,7 +222,9 @@ impl Orchestrator {
             }
             for a in options {
                 exclude.push(a.node);
-                let got = reserve_up_to(ledger, a.node, order.lines[line].sku, a.units.min(left));
+                let sku = order.lines[line].sku;
+                let got = reserve_up_to(ledger, a.node, sku, a.units.min(left));
+                self.note(order, a.method, a.node, sku, got);
                 if got > 0 {
                     held.push(Assignment { units: got, ..a });
                     left -= got;
@@ -230,6 +264,7 @@ impl Orchestrator {
     ) -> (Vec<Assignment>, u32) {
         let sku = order.lines[a.line].sku;
         let got = reserve_up_to(ledger, a.node, sku, a.units);
+        self.note(order, a.method, a.node, sku, got);
         let mut held = Vec::new();
         if got > 0 {
             held.push(Assignment { units: got, ..a });
@@ -249,6 +284,7 @@ impl Orchestrator {
             for b in options {
                 exclude.push(b.node);
                 let got = reserve_up_to(ledger, b.node, sku, b.units.min(left));
+                self.note(order, b.method, b.node, sku, got);
                 if got > 0 {
                     held.push(Assignment { units: got, ..b });
                     left -= got;

@@ -20,6 +20,7 @@
 
 mod audit;
 mod batch;
+mod bound;
 mod demand;
 mod fulfil;
 mod kpi;
@@ -71,6 +72,9 @@ pub enum SimError {
     /// The scenario's sampling tables could not be built.
     #[error(transparent)]
     Prepare(#[from] PrepareError),
+    /// The hindsight bound's LP could not be solved (bad costs or amounts).
+    #[error("hindsight bound: {0}")]
+    Bound(#[from] crate::optimize::TransportError),
 }
 
 /// What a replication should record beyond the KPIs.
@@ -136,6 +140,10 @@ pub fn run_replication(
         scenario.network.nodes.iter().map(|n| n.kind != NodeKind::Vendor).collect();
     let mut kpis = world.tally.finish(&capacities, &fulfilling, measured_days);
     kpis.kpis.extend(world.policy.counters().into_iter().map(|(k, v)| (Scope::All, k, v)));
+    if let Some(bound) = &world.bound {
+        let sc = scenario;
+        kpis.kpis.extend(bound.rows(&sc.network, &sc.catalog, &world.ledger, &world.orch)?);
+    }
     Ok(RepOutcome {
         kpis,
         explanations: std::mem::take(&mut world.explanations),
@@ -181,7 +189,14 @@ impl<'s> World<'s> {
             audit_flows: audit::SimFlows::new(sc.catalog.len()),
             upkeep: supply::Upkeep::new(rep_seed, sc.network.len()),
             batch: batch::BatchQueue::default(),
+            bound: sc
+                .bound
+                .enabled
+                .then(|| bound::BoundLog::new(&sc.network, sc.bound.cancel_penalty)),
         };
+        if sc.bound.enabled {
+            world.orch.log_parcel_units(world.warmup_end, world.arrivals_end);
+        }
         world.batch = batch::BatchQueue::new(world.policy.batch_window());
         world.stock_network(rep_seed)?;
         Ok(world)

@@ -268,3 +268,20 @@ fn optimizers_run_batch_and_conserve_units() {
     let dual = run_replication(&sc, &prep, 3, 0, &SimOptions::default()).expect("runs");
     assert!(kpi(&dual, Scope::All, "lp_dual_solves") >= 9.0);
 }
+
+#[test]
+fn the_hindsight_bound_is_below_every_policy_in_every_replication() {
+    let mut sc = optimizer_scenario();
+    sc.bound.enabled = true;
+    let prep = Prepared::new(&sc).expect("prepared");
+    for rep in 0..2 {
+        for p in 0..sc.policies.len() {
+            let out = run_replication(&sc, &prep, p, rep, &SimOptions::default()).expect("runs");
+            let cost = kpi(&out, Scope::All, "objective_cost_per_order");
+            let bound = kpi(&out, Scope::All, "hindsight_bound_per_order");
+            let gap = kpi(&out, Scope::All, "hindsight_gap");
+            assert!(bound > 0.0 && bound <= cost + 1e-9, "policy {p} rep {rep}: {bound} > {cost}");
+            assert!(gap >= 0.0 && gap < 1.0, "policy {p} rep {rep}: gap {gap}");
+        }
+    }
+}

@@ -190,6 +190,7 @@ pub struct World<'s> {
     pub(super) audit_flows: super::audit::SimFlows,
     pub(super) upkeep: super::supply::Upkeep,
     pub(super) batch: super::batch::BatchQueue,
+    pub(super) bound: Option<super::bound::BoundLog>,
 }
 
 impl Handler<Event> for World<'_> {
@@ -472,6 +473,9 @@ impl World<'_> {
             return;
         }
         let rec = self.orders.remove(key as usize);
+        if let Some(bound) = self.bound.as_mut() {
+            bound.order_closed(&self.sc.network, &rec);
+        }
         self.tally.order_closed(&rec, &self.sc.support, now);
     }
 }
