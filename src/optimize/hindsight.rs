@@ -9,23 +9,24 @@
 //! measured web or marketplace order: pick and pack + parcel + transfer cost + `p` per unit
 //! the retailer cancelled. The bound relaxes it to a transportation problem per SKU `s`:
 //!
-//! - demand groups `g = (region r, share band b)`: units of `s` ordered by customers of city
-//!   `r` in orders whose cheapest parcel (over all nodes that ship: pack + the zone's base
-//!   price to that customer), divided by the order's units, is at least `b` (bands of 0.05);
+//! - demand groups `g = (k, b)`: units of `s` in orders whose customer sees the vector `k`
+//!   of prices per kilogram from the nodes that ship (one zone per node), and whose cheapest
+//!   parcel (over the nodes that ship: pack + the zone's base price to that customer),
+//!   divided by the order's units, is `b`;
 //! - supply points: the nodes that ship, with `a_ns` = units reserved there for measured
 //!   parcels by the policy (reroutes included) + its ATP left at the end of the replication;
-//! - cost per unit `c_ngs = pick_n + k_nr w_s + b`, with `k_nr` the smallest price per
-//!   kilogram from `n` to any customer of `r` seen; a unit not served costs `p`;
+//! - cost per unit `c_ngs = pick_n + k_n w_s + b`; a unit not served costs `p`;
 //! - `min sum c x + p u` s.t. `sum_g x_ng <= a_n`, `sum_n x_ng + u_g = d_g`, `x, u >= 0`.
 //!
 //! Why it is a lower bound: a served order pays at least one parcel, which costs at least
 //! its cheapest parcel, which is at least `b` per served unit; each unit pays its pick and
-//! at least `k_nr w_s` of weight price at the node it ships from; units not served pay `p`
+//! `k_n w_s` of weight price at the node it ships from; units not served pay `p`
 //! in both; every unit a policy ships for a measured order was reserved and counted in
 //! `a_n`; capacity, timing and the order of arrival are relaxed. Transfers and returns are
 //! not modelled (parcels carry no transfer cost; returns are outside the objective).
-//! Aggregation by region and band keeps a national year small: per SKU, at most
-//! (regions x bands) demand points.
+//! Grouping is exact (orders in a group have identical cost vectors) and keeps a national
+//! year small: zones are few, so customers share a handful of price vectors, and a parcel's
+//! base price over an order's units takes few values.
 //!
 //! Complexity: one transportation problem per SKU, solved exactly (`transport.rs`).
 
@@ -38,18 +39,16 @@ use crate::network::{Network, great_circle_miles};
 use crate::orders::Order;
 use crate::routing::ship_method;
 
-/// Width of the share bands of the fixed parcel cost, per unit.
-const BAND: f64 = 0.05;
-
 /// Realized demand collected for the bound.
 #[derive(Clone, Debug)]
 pub struct Hindsight {
     penalty: f64,
     shippers: Vec<NodeId>,
-    /// Per region (city index), the smallest price per kilogram from each shipper.
-    region_kg: HashMap<u32, Vec<f64>>,
-    /// Per SKU, units per (region, band).
-    demand: HashMap<SkuId, HashMap<(u32, u32), f64>>,
+    /// Distinct vectors of prices per kilogram from each shipper, and their index.
+    patterns: Vec<Vec<f64>>,
+    pattern_index: HashMap<Vec<u64>, u32>,
+    /// Per SKU, units per (price pattern, fixed cost share bits).
+    demand: HashMap<SkuId, HashMap<(u32, u64), f64>>,
     orders: u64,
 }
 
@@ -71,7 +70,8 @@ impl Hindsight {
         Hindsight {
             penalty,
             shippers,
-            region_kg: HashMap::new(),
+            patterns: Vec::new(),
+            pattern_index: HashMap::new(),
             demand: HashMap::new(),
             orders: 0,
         }
@@ -81,21 +81,24 @@ impl Hindsight {
     pub fn add_order(&mut self, network: &Network, order: &Order) {
         let units = f64::from(order.units().max(1));
         let mut cheapest = f64::INFINITY;
-        let kg = self
-            .region_kg
-            .entry(order.region)
-            .or_insert_with(|| vec![f64::INFINITY; self.shippers.len()]);
-        for (k, &n) in self.shippers.iter().enumerate() {
+        let mut kg = Vec::with_capacity(self.shippers.len());
+        for &n in &self.shippers {
             let node = network.node(n);
             let zone =
                 network.rate_card.zone_for(great_circle_miles(node.location, order.customer));
             cheapest = cheapest.min(node.pack_cost_per_shipment + zone.parcel_cost);
-            kg[k] = kg[k].min(zone.cost_per_kg);
+            kg.push(zone.cost_per_kg);
         }
-        let band = if cheapest.is_finite() { (cheapest / units / BAND).floor() as u32 } else { 0 };
+        let share = if cheapest.is_finite() { cheapest / units } else { 0.0 };
+        let key: Vec<u64> = kg.iter().map(|v| v.to_bits()).collect();
+        let next = self.patterns.len() as u32;
+        let pattern = *self.pattern_index.entry(key).or_insert(next);
+        if pattern == next {
+            self.patterns.push(kg);
+        }
         for line in &order.lines {
             let groups = self.demand.entry(line.sku).or_default();
-            *groups.entry((order.region, band)).or_default() += f64::from(line.units);
+            *groups.entry((pattern, share.to_bits())).or_default() += f64::from(line.units);
         }
         self.orders += 1;
     }
@@ -112,7 +115,7 @@ impl Hindsight {
         skus.sort();
         for &sku in skus {
             let groups = &self.demand[&sku];
-            let mut keys: Vec<&(u32, u32)> = groups.keys().collect();
+            let mut keys: Vec<&(u32, u64)> = groups.keys().collect();
             keys.sort();
             let weight = catalog.sku(sku).weight_kg;
             let supply_row: Vec<f64> =
@@ -120,9 +123,8 @@ impl Hindsight {
             let mut cost = Vec::with_capacity(self.shippers.len() * keys.len());
             for (k, &n) in self.shippers.iter().enumerate() {
                 let pick = network.node(n).pick_cost_per_unit;
-                cost.extend(keys.iter().map(|(region, band)| {
-                    let kg = self.region_kg.get(region).map_or(0.0, |v| v[k]);
-                    pick + kg * weight + f64::from(*band) * BAND
+                cost.extend(keys.iter().map(|(pattern, share)| {
+                    pick + self.patterns[*pattern as usize][k] * weight + f64::from_bits(*share)
                 }));
             }
             let problem = Transport {
@@ -147,8 +149,8 @@ mod tests {
     #[test]
     fn one_order_costs_its_cheapest_parcel_and_scarcity_moves_the_rest() {
         // Cleveland's cheapest parcel: Columbus (zone 2) pack 1.25 + 8.60 = 9.85 for two
-        // units, 4.925 per unit, banded down to 4.90. Units: tee at Columbus 0.35 + 0.6 *
-        // 0.3 + 4.90 = 5.43; jeans at Columbus 0.35 + 0.48 + 4.90 = 5.73.
+        // units, 4.925 per unit. Units: tee at Columbus 0.35 + 0.6 * 0.3 + 4.925 = 5.455;
+        // jeans at Columbus 0.35 + 0.48 + 4.925 = 5.755.
         let net = network();
         let cat = catalog();
         let mut h = Hindsight::new(&net, 50.0);
@@ -156,13 +158,13 @@ mod tests {
         order.region = 7;
         h.add_order(&net, &order);
         let plenty = h.solve(&net, &cat, |_, _| 10.0).expect("solves");
-        assert!((plenty.total - (5.43 + 5.73)).abs() < 1e-6, "{plenty:?}");
+        assert!((plenty.total - (5.455 + 5.755)).abs() < 1e-6, "{plenty:?}");
 
-        // No jeans at Columbus: Reno (zone 8, 1.40/kg) ships them, 0.35 + 1.12 + 4.90.
+        // No jeans at Columbus: Reno (zone 8, 1.40/kg) ships them, 0.35 + 1.12 + 4.925.
         let scarce = h
             .solve(&net, &cat, |n, s| if n == COLUMBUS && s == JEANS { 0.0 } else { 5.0 })
             .expect("solves");
-        assert!((scarce.total - (5.43 + 0.35 + 1.12 + 4.90)).abs() < 1e-6, "{scarce:?}");
+        assert!((scarce.total - (5.455 + 0.35 + 1.12 + 4.925)).abs() < 1e-6, "{scarce:?}");
         let none = h.solve(&net, &cat, |_, _| 0.0).expect("solves");
         assert!((none.total - 100.0).abs() < 1e-9);
         assert!((none.unserved - 2.0).abs() < 1e-9);

@@ -11,8 +11,8 @@
 //! per demand point `j` (arcs `i -> j` unbounded at `cost[i][j]` where finite, `O -> j`
 //! unbounded at `penalty`), and a sink `T` (arc `j -> T` with capacity `demand[j]`). Every
 //! demand unit can always be met (from `O` at the penalty), so the instance is never
-//! infeasible. Each round runs Dijkstra on reduced costs over the residual graph (dense:
-//! O(V^2 + m n) with V = m + n + 3) and augments along the shortest `S -> T` path by its
+//! infeasible. Each round runs Dijkstra on reduced costs over the residual graph (binary
+//! heap: O(m n log V) with V = m + n + 3) and augments along the shortest `S -> T` path by its
 //! bottleneck; a final Dijkstra gives exact shortest distances `d(v)` from `S`.
 //!
 //! Duals: `d(i)` is the cost of replacing one unit taken away from supply point `i` (the
@@ -22,6 +22,9 @@
 //!
 //! Reference: R. K. Ahuja, T. L. Magnanti, J. B. Orlin, *Network Flows* (1993), section 9.7
 //! (successive shortest paths) and 9.4 (reduced costs and optimality).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 /// Amounts below this are treated as zero.
 const EPS: f64 = 1e-9;
@@ -145,6 +148,24 @@ struct Flow<'p> {
     pi: Vec<f64>,
 }
 
+/// A heap entry: a tentative distance and its node, smallest distance first.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Entry(f64, usize);
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.0.total_cmp(&self.0).then_with(|| other.1.cmp(&self.1))
+    }
+}
+
 /// Shortest distances (on reduced costs) and the predecessor of each node.
 struct Search {
     dist: Vec<f64>,
@@ -237,26 +258,27 @@ impl<'p> Flow<'p> {
         }
     }
 
-    /// Dense Dijkstra from the source on reduced costs.
+    /// Dijkstra from the source on reduced costs, with a binary heap.
     fn dijkstra(&self) -> Search {
         let v_count = self.nodes();
         let mut dist = vec![f64::INFINITY; v_count];
         let mut parent = vec![NONE; v_count];
         let mut done = vec![false; v_count];
+        let mut heap = BinaryHeap::new();
         dist[Self::SOURCE] = 0.0;
-        loop {
-            let next = (0..v_count)
-                .filter(|&v| !done[v] && dist[v].is_finite())
-                .min_by(|&a, &b| dist[a].total_cmp(&dist[b]));
-            let Some(u) = next else { break };
+        heap.push(Entry(0.0, Self::SOURCE));
+        while let Some(Entry(du, u)) = heap.pop() {
+            if done[u] || du > dist[u] {
+                continue;
+            }
             done[u] = true;
-            let du = dist[u];
             self.arcs(u, |w, c| {
                 // Reduced costs are non-negative up to rounding; clamp the rounding away.
                 let reduced = (c + self.pi[u] - self.pi[w]).max(0.0);
                 if !done[w] && du + reduced < dist[w] {
                     dist[w] = du + reduced;
                     parent[w] = u;
+                    heap.push(Entry(dist[w], w));
                 }
             });
         }
