@@ -43,6 +43,7 @@ pub mod guard;
 pub mod ids;
 pub mod inventory;
 pub mod network;
+pub mod optimize;
 pub mod orchestrator;
 pub mod orders;
 pub mod report;

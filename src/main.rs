@@ -67,7 +67,8 @@ Examples:
   omnilab run scenarios/quickstart.toml
   omnilab run scenarios/quickstart.toml --replications 30 --out results/qs30
   omnilab run scenarios/quickstart.toml --policies nearest,dc_first --seed 7
-  omnilab run scenarios/quickstart.toml --explain";
+  omnilab run scenarios/quickstart.toml --explain
+  omnilab run scenarios/fulfillment_centers.toml --bound";
 
 #[derive(Debug, Args)]
 struct RunArgs {
@@ -90,6 +91,10 @@ struct RunArgs {
     /// explained decisions per replication, one order in 50).
     #[arg(long)]
     explain: bool,
+    /// Compute the hindsight bound after every replication (also the scenario's
+    /// `[bound] enabled = true`): adds hindsight_gap and gap_closed to the results.
+    #[arg(long)]
+    bound: bool,
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -187,6 +192,9 @@ fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(seed) = args.seed {
         sc.seed = seed;
+    }
+    if args.bound {
+        sc.bound.enabled = true;
     }
     let policies = match select_policies(&sc, args.policies.as_deref()) {
         Ok(p) => p,

@@ -4,6 +4,7 @@
 //! sees), reserves the units on the live record, asks the policy to reroute units whose
 //! reservation the record refuses (a stale view oversold them), groups the assignments into
 //! shipments, books each node's daily capacity and computes each shipment's promise.
+//! [`Orchestrator::route_batch`] does the same for a batch the policy plans together.
 //! [`Orchestrator::reroute`] handles a short pick: it asks the policy for another node, or
 //! reports the units it could not place so the caller cancels them.
 //!
@@ -12,11 +13,13 @@
 
 pub mod promise;
 
+use std::collections::HashMap;
+
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SimTime, SkuId, Units};
 use crate::inventory::{Ledger, LedgerError};
 use crate::network::Network;
-use crate::orders::{Assignment, CancelReason, Method, Order, Unserved};
+use crate::orders::{Assignment, CancelReason, Method, Order, Plan, Unserved};
 use crate::routing::{CapacityBook, DemandRates, Explanation, NetworkView, Policy};
 
 /// How many times the orchestrator asks the policy for another node for the same units.
@@ -66,12 +69,42 @@ pub struct Routed {
 pub struct Orchestrator {
     capacity: CapacityBook,
     rates: Option<DemandRates>,
+    parcel_log: Option<ParcelLog>,
+}
+
+/// Units reserved for parcels of orders placed in a window, per (node, sku): what the
+/// hindsight bound needs to know each node could supply.
+#[derive(Clone, Debug, Default)]
+struct ParcelLog {
+    from: SimTime,
+    to: SimTime,
+    units: HashMap<(NodeId, SkuId), u64>,
 }
 
 impl Orchestrator {
     /// An orchestrator for `network`, with demand rates for days-of-cover keys if known.
     pub fn new(network: &Network, rates: Option<DemandRates>) -> Self {
-        Orchestrator { capacity: CapacityBook::new(network), rates }
+        Orchestrator { capacity: CapacityBook::new(network), rates, parcel_log: None }
+    }
+
+    /// Starts counting the units reserved for parcels of orders placed in `[from, to)`.
+    pub fn log_parcel_units(&mut self, from: SimTime, to: SimTime) {
+        self.parcel_log = Some(ParcelLog { from, to, units: HashMap::new() });
+    }
+
+    /// Units reserved for parcels of orders placed in the logged window, per (node, sku)
+    /// (empty unless [`Orchestrator::log_parcel_units`] was called).
+    pub fn parcel_units(&self) -> impl Iterator<Item = ((NodeId, SkuId), u64)> + '_ {
+        self.parcel_log.iter().flat_map(|log| log.units.iter().map(|(k, v)| (*k, *v)))
+    }
+
+    /// Counts `units` of `sku` reserved at `node` for `order` when it ships a parcel.
+    fn note(&mut self, order: &Order, method: Method, node: NodeId, sku: SkuId, units: Units) {
+        let Some(log) = self.parcel_log.as_mut() else { return };
+        let in_window = order.placed_at >= log.from && order.placed_at < log.to;
+        if in_window && !method.is_pickup() && units > 0 {
+            *log.units.entry((node, sku)).or_default() += u64::from(units);
+        }
     }
 
     /// Today's orders per node.
@@ -90,13 +123,59 @@ impl Orchestrator {
         catalog: &Catalog,
         explain: Option<&mut Explanation>,
     ) -> Routed {
-        let now = ledger.now();
-        self.capacity.roll_to(now);
+        self.capacity.roll_to(ledger.now());
         let plan = {
             let view = self.view(network, catalog, ledger);
             policy.plan(order, &view, explain)
         };
+        self.execute(order, plan, policy, ledger, network, catalog)
+    }
 
+    /// Routes `orders` together: the policy plans the whole batch on one view of the network
+    /// ([`Policy::plan_batch`]), then each plan is reserved, rerouted where the record
+    /// refuses, booked and promised in batch order, exactly as [`Orchestrator::route`] does
+    /// for one order. One [`Routed`] per order, in the same order.
+    pub fn route_batch(
+        &mut self,
+        orders: &[&Order],
+        policy: &mut dyn Policy,
+        ledger: &mut Ledger,
+        network: &Network,
+        catalog: &Catalog,
+    ) -> Vec<Routed> {
+        self.capacity.roll_to(ledger.now());
+        let mut plans = {
+            let view = self.view(network, catalog, ledger);
+            policy.plan_batch(orders, &view)
+        }
+        .into_iter();
+        orders
+            .iter()
+            .map(|order| {
+                // A policy that returns too few plans has the rest planned one by one.
+                let plan = match plans.next() {
+                    Some(plan) => plan,
+                    None => {
+                        let view = self.view(network, catalog, ledger);
+                        policy.plan(order, &view, None)
+                    }
+                };
+                self.execute(order, plan, policy, ledger, network, catalog)
+            })
+            .collect()
+    }
+
+    /// Reserves `plan` for `order`, reroutes refusals, makes and books the shipments.
+    fn execute(
+        &mut self,
+        order: &Order,
+        plan: Plan,
+        policy: &mut dyn Policy,
+        ledger: &mut Ledger,
+        network: &Network,
+        catalog: &Catalog,
+    ) -> Routed {
+        let now = ledger.now();
         let mut routed = Routed { cancelled: plan.unserved.clone(), ..Routed::default() };
         let mut reserved: Vec<Assignment> = Vec::with_capacity(plan.assignments.len());
         for a in plan.assignments {
@@ -143,7 +222,9 @@ impl Orchestrator {
             }
             for a in options {
                 exclude.push(a.node);
-                let got = reserve_up_to(ledger, a.node, order.lines[line].sku, a.units.min(left));
+                let sku = order.lines[line].sku;
+                let got = reserve_up_to(ledger, a.node, sku, a.units.min(left));
+                self.note(order, a.method, a.node, sku, got);
                 if got > 0 {
                     held.push(Assignment { units: got, ..a });
                     left -= got;
@@ -183,6 +264,7 @@ impl Orchestrator {
     ) -> (Vec<Assignment>, u32) {
         let sku = order.lines[a.line].sku;
         let got = reserve_up_to(ledger, a.node, sku, a.units);
+        self.note(order, a.method, a.node, sku, got);
         let mut held = Vec::new();
         if got > 0 {
             held.push(Assignment { units: got, ..a });
@@ -202,6 +284,7 @@ impl Orchestrator {
             for b in options {
                 exclude.push(b.node);
                 let got = reserve_up_to(ledger, b.node, sku, b.units.min(left));
+                self.note(order, b.method, b.node, sku, got);
                 if got > 0 {
                     held.push(Assignment { units: got, ..b });
                     left -= got;

@@ -125,6 +125,12 @@ pub trait Policy: Send {
         orders.iter().map(|o| self.plan(o, view, None)).collect()
     }
 
+    /// Policy-specific counters the simulator adds to the KPI rows of every replication
+    /// (scope `all`), e.g. `lp_fallbacks`; none by default.
+    fn counters(&self) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
+
     /// Finds new homes for `units` units of line `line` of `order` after the node first chosen
     /// could not serve them (a reservation refused by the live record, or a short pick), never
     /// using a node in `exclude`. Returns no assignment when nothing can take them.

@@ -182,12 +182,12 @@ use std::path::Path;
 
 pub use error::{Diagnostic, ScenarioError};
 pub use file::{
-    Capability, CarrierFile, CatalogFile, Channel, ChannelFile, ChannelShares, ChannelsFile,
-    DEFAULT_ZONE_COUNT, DemandFile, ExecutionFile, Fallback, Filter, Hours, InventoryFile,
-    ItemFile, LaneFile, LaneTerms, NetworkFile, NodeFile, NodeKind, NodeSettings, PickTime,
-    Placement, PolicyFile, Preset, ReturnsFile, ScenarioFile, SortField, SortKey, SortOrder, Split,
-    StockFile, StoreToStoreTerms, StoresFile, SupplyFile, SupportFile, TransfersFile, Weekday,
-    parse_clock,
+    BoundFile, Capability, CarrierFile, CatalogFile, Channel, ChannelFile, ChannelShares,
+    ChannelsFile, DEFAULT_ZONE_COUNT, DemandFile, ExecutionFile, Fallback, Filter, Hours,
+    InventoryFile, ItemFile, LaneFile, LaneTerms, NetworkFile, NodeFile, NodeKind, NodeSettings,
+    PickTime, Placement, PolicyFile, PolicyKind, Preset, ReturnsFile, ScenarioFile, SortField,
+    SortKey, SortOrder, Split, StockFile, StoreToStoreTerms, StoresFile, SupplyFile, SupportFile,
+    TransfersFile, Weekday, parse_clock,
 };
 pub use locate::Locator;
 pub use resolve::{ResolveIssue, resolve, resolve_all};

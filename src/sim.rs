@@ -19,6 +19,8 @@
 //! the replication seed, so the same scenario, seed and policy give the same rows every time.
 
 mod audit;
+mod batch;
+mod bound;
 mod demand;
 mod fulfil;
 mod kpi;
@@ -81,6 +83,9 @@ pub enum SimError {
     /// The replication panicked: a bug. The message is the panic's.
     #[error("a bug stopped the replication: {0}")]
     Panicked(String),
+    /// The hindsight bound's LP could not be solved (bad costs or amounts).
+    #[error("hindsight bound: {0}")]
+    Bound(#[from] crate::optimize::TransportError),
 }
 
 /// A flag shared by everything running for one comparison: raise it (from a signal handler,
@@ -175,8 +180,14 @@ pub fn run_replication(
     let capacities: Vec<u32> = scenario.network.nodes.iter().map(|n| n.capacity_per_day).collect();
     let fulfilling: Vec<bool> =
         scenario.network.nodes.iter().map(|n| n.kind != NodeKind::Vendor).collect();
+    let mut kpis = world.tally.finish(&capacities, &fulfilling, measured_days);
+    kpis.kpis.extend(world.policy.counters().into_iter().map(|(k, v)| (Scope::All, k, v)));
+    if let Some(bound) = &world.bound {
+        let sc = scenario;
+        kpis.kpis.extend(bound.rows(&sc.network, &sc.catalog, &world.ledger, &world.orch)?);
+    }
     Ok(RepOutcome {
-        kpis: world.tally.finish(&capacities, &fulfilling, measured_days),
+        kpis,
         explanations: std::mem::take(&mut world.explanations),
         events: engine.handled(),
         arrivals: world.next_order,
@@ -221,7 +232,7 @@ impl<'s> World<'s> {
             sc,
             prep,
             options,
-            policy: sc.policies[policy].build(),
+            policy: sc.policies[policy].build_with(&prep.forecast),
             orch: Orchestrator::new(&sc.network, Some(prep.rates.clone())),
             ledger,
             luck: Luck::new(rep_seed),
@@ -239,7 +250,16 @@ impl<'s> World<'s> {
             explanations: Vec::new(),
             audit_flows: audit::SimFlows::new(sc.catalog.len()),
             upkeep: supply::Upkeep::new(rep_seed, sc.network.len()),
+            batch: batch::BatchQueue::default(),
+            bound: sc
+                .bound
+                .enabled
+                .then(|| bound::BoundLog::new(&sc.network, sc.bound.cancel_penalty)),
         };
+        if sc.bound.enabled {
+            world.orch.log_parcel_units(world.warmup_end, world.arrivals_end);
+        }
+        world.batch = batch::BatchQueue::new(world.policy.batch_window());
         world.stock_network(rep_seed)?;
         Ok(world)
     }

@@ -94,6 +94,7 @@ pub fn mmc_scenario(params: MmcParams) -> Scenario {
             presets::preset("nearest", "nearest").expect("nearest is a preset"),
         )],
         baseline: 0,
+        bound: omnilab::scenario::BoundConfig::default(),
     }
 }
 

@@ -56,6 +56,7 @@ pub fn summarize(comparison: &Comparison) -> Vec<SummaryRow> {
 
     let mut rows = Vec::new();
     for (p, name) in comparison.policies.iter().enumerate() {
+        let gap = gap_closed(comparison, &all, p);
         for key in &order {
             let Some(values) = all[p].get(key) else { continue };
             let present: Vec<f64> = values.iter().flatten().copied().collect();
@@ -76,8 +77,40 @@ pub fn summarize(comparison: &Comparison) -> Vec<SummaryRow> {
                 diff,
             });
         }
+        if let Some(interval) = gap {
+            let policy = name.clone();
+            rows.push(SummaryRow {
+                policy,
+                scope: Scope::All,
+                metric: "gap_closed",
+                interval,
+                diff: None,
+            });
+        }
     }
     rows
+}
+
+/// The share of the baseline's gap to the hindsight bound that policy `p` closes, per
+/// replication: `(baseline - policy) / (baseline - bound)`, on the per-order objective, with
+/// the bound of the baseline's run (same arrivals and customers). `None` for the baseline
+/// itself, without a baseline or bound, or when no replication has a positive gap.
+fn gap_closed(comparison: &Comparison, all: &[Series], p: usize) -> Option<Interval> {
+    let b = comparison.baseline.filter(|&b| b != p)?;
+    let objective = (Scope::All, "objective_cost_per_order");
+    let bound = (Scope::All, "hindsight_bound_per_order");
+    let (own, base, floor) =
+        (all[p].get(&objective)?, all[b].get(&objective)?, all[b].get(&bound)?);
+    let values: Vec<f64> = own
+        .iter()
+        .zip(base)
+        .zip(floor)
+        .filter_map(|((x, y), z)| {
+            let (x, y, z) = ((*x)?, (*y)?, (*z)?);
+            (y - z > 1e-12).then(|| (y - x) / (y - z))
+        })
+        .collect();
+    (!values.is_empty()).then(|| mean_interval(&values))
 }
 
 /// The paired interval over replications where both series have a value.

@@ -18,6 +18,12 @@ const COLUMNS: [(&str, &str, Format); 7] = [
     ("markdown_cost", "markdown", Format::Money),
 ];
 
+/// Columns shown only when the run computed the hindsight bound.
+const BOUND_COLUMNS: [(&str, &str, Format); 2] = [
+    ("hindsight_gap", "gap to bound", Format::Percent),
+    ("gap_closed", "gap closed", Format::Percent),
+];
+
 #[derive(Clone, Copy)]
 enum Format {
     Percent,
@@ -66,8 +72,12 @@ pub fn render(
     replications: u32,
 ) -> String {
     let mut grid: Vec<Vec<String>> = Vec::new();
+    let mut columns = COLUMNS.to_vec();
+    if rows.iter().any(|r| r.metric == "hindsight_gap") {
+        columns.extend(BOUND_COLUMNS);
+    }
     let mut header = vec!["policy".to_string()];
-    header.extend(COLUMNS.iter().map(|(_, h, _)| h.to_string()));
+    header.extend(columns.iter().map(|(_, h, _)| h.to_string()));
     grid.push(header);
     for policy in policies {
         let mut line = vec![if Some(policy.as_str()) == baseline {
@@ -75,7 +85,7 @@ pub fn render(
         } else {
             policy.clone()
         }];
-        for (metric, _, format) in COLUMNS {
+        for &(metric, _, format) in &columns {
             let row = rows
                 .iter()
                 .find(|r| &r.policy == policy && r.scope == Scope::All && r.metric == metric);

@@ -82,6 +82,9 @@ pub struct ScenarioFile {
     /// The routing policies to compare; at least one.
     #[serde(default)]
     pub policies: Vec<PolicyFile>,
+    /// The hindsight bound.
+    #[serde(default)]
+    pub bound: BoundFile,
 }
 
 impl ScenarioFile {

@@ -20,6 +20,7 @@ use crate::network::{
     Capabilities, Capability, CityTable, GeoPoint, Lane, Lanes, Network, Node, NodeKind,
     OpeningHours, PickTime, Placement, RateCard, great_circle_miles,
 };
+use crate::optimize::{BatchParams, LpDualParams};
 use crate::orders::Channel;
 use crate::routing::{Fallback, Filter, RuleStack, SortBy, SortKey, Split, presets};
 
@@ -106,6 +107,10 @@ pub fn resolve_all(file: &ScenarioFile, path: &Path) -> Result<Scenario, Vec<Res
         cities,
         policies,
         baseline,
+        bound: BoundConfig {
+            enabled: file.bound.enabled,
+            cancel_penalty: file.bound.cancel_penalty,
+        },
     })
 }
 
@@ -608,8 +613,30 @@ fn resolve_policies(
 ) -> Vec<PolicyConfig> {
     let policies = file.policies.iter().enumerate();
     policies
-        .map(|(i, p)| {
-            PolicyConfig::RuleStack(resolve_policy(p, names, &format!("policies[{i}]"), issues))
+        .map(|(i, p)| match p.kind {
+            file::PolicyKind::RuleStack => {
+                PolicyConfig::RuleStack(resolve_policy(p, names, &format!("policies[{i}]"), issues))
+            }
+            file::PolicyKind::LpBatch => PolicyConfig::LpBatch {
+                name: p.name.clone(),
+                window: (p.window_minutes.unwrap_or(15.0).max(0.0) * 60.0).round().max(1.0) as u64,
+                params: BatchParams {
+                    candidates: p.candidates.unwrap_or(5).max(1) as usize,
+                    split_penalty: p.split_penalty.unwrap_or(3.0),
+                    cancel_penalty: p.cancel_penalty.unwrap_or(file.bound.cancel_penalty),
+                },
+            },
+            file::PolicyKind::LpDual => PolicyConfig::LpDual {
+                name: p.name.clone(),
+                params: LpDualParams {
+                    resolve_every: days(p.resolve_every_days.unwrap_or(1.0)).max(1),
+                    forecast_days: p
+                        .forecast_days
+                        .unwrap_or(file.supply.vendor_lead_time_days)
+                        .max(1.0 / 24.0),
+                    cancel_penalty: p.cancel_penalty.unwrap_or(file.bound.cancel_penalty),
+                },
+            },
         })
         .collect()
 }

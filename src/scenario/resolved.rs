@@ -5,10 +5,12 @@
 //! here parses text or touches the file system.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SkuId, Units};
 use crate::network::{CityTable, Network};
+use crate::optimize::{BatchParams, Forecast, LpBatch, LpDual, LpDualParams};
 use crate::orders::Channel;
 use crate::routing::{Policy, RuleStack};
 
@@ -292,12 +294,28 @@ impl Default for SupportConfig {
     }
 }
 
-/// A policy as the scenario defines it; [`PolicyConfig::build`] makes a fresh instance for
-/// each replication.
+/// A policy as the scenario defines it; [`PolicyConfig::build_with`] makes a fresh instance
+/// for each replication.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PolicyConfig {
     /// A rule stack (presets included).
     RuleStack(RuleStack),
+    /// `lp_batch`: orders collected over a window and assigned together by an LP.
+    LpBatch {
+        /// The policy's name.
+        name: String,
+        /// Seconds orders are collected.
+        window: u64,
+        /// Candidates per order and penalties.
+        params: BatchParams,
+    },
+    /// `lp_dual`: each order routed at its cost plus the dual prices of its units.
+    LpDual {
+        /// The policy's name.
+        name: String,
+        /// Re-solve interval, forecast window and penalty.
+        params: LpDualParams,
+    },
 }
 
 impl PolicyConfig {
@@ -305,14 +323,43 @@ impl PolicyConfig {
     pub fn name(&self) -> &str {
         match self {
             PolicyConfig::RuleStack(s) => &s.name,
+            PolicyConfig::LpBatch { name, .. } | PolicyConfig::LpDual { name, .. } => name,
         }
     }
 
-    /// A fresh policy instance.
+    /// A fresh policy instance; an `lp_dual` policy built this way has no forecast and
+    /// prices every unit at zero (use [`PolicyConfig::build_with`]).
     pub fn build(&self) -> Box<dyn Policy> {
+        self.build_with(&Arc::new(Forecast::empty()))
+    }
+
+    /// A fresh policy instance; `lp_dual` prices inventory against `forecast`.
+    pub fn build_with(&self, forecast: &Arc<Forecast>) -> Box<dyn Policy> {
         match self {
             PolicyConfig::RuleStack(s) => Box::new(s.clone()),
+            PolicyConfig::LpBatch { name, window, params } => {
+                Box::new(LpBatch::new(name.clone(), *window, *params))
+            }
+            PolicyConfig::LpDual { name, params } => {
+                Box::new(LpDual::new(name.clone(), *params, Arc::clone(forecast)))
+            }
         }
+    }
+}
+
+/// The hindsight bound: whether to compute it, and the penalty per unit not served that it
+/// and every policy's objective charge.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BoundConfig {
+    /// Compute the bound after every replication.
+    pub enabled: bool,
+    /// Penalty per unit not served.
+    pub cancel_penalty: f64,
+}
+
+impl Default for BoundConfig {
+    fn default() -> Self {
+        BoundConfig { enabled: false, cancel_penalty: 50.0 }
     }
 }
 
@@ -355,6 +402,8 @@ pub struct Scenario {
     pub policies: Vec<PolicyConfig>,
     /// Index of the baseline policy in `policies`.
     pub baseline: usize,
+    /// The hindsight bound.
+    pub bound: BoundConfig,
 }
 
 impl Scenario {

@@ -6,12 +6,15 @@
 //! Everything here is a property of the scenario (derived from its seed, never from a
 //! replication's), so every policy and replication starts from the same network.
 
+use std::sync::Arc;
+
 use rand::RngExt;
 use rand_distr::weighted::WeightedAliasIndex;
 
 use super::luck::{Purpose, stream};
 use crate::ids::{NodeId, SkuId, Units};
 use crate::network::{Capability, GeoPoint, NodeKind, nearest_node};
+use crate::optimize::Forecast;
 use crate::orders::Channel;
 use crate::routing::DemandRates;
 use crate::scenario::Scenario;
@@ -64,6 +67,8 @@ pub struct Prepared {
     pub replenish_share: Vec<f64>,
     /// Demand rates for days-of-cover sort keys.
     pub rates: DemandRates,
+    /// Demand by region and SKU, which `lp_dual` prices inventory against.
+    pub forecast: Arc<Forecast>,
 }
 
 impl Prepared {
@@ -115,7 +120,9 @@ impl Prepared {
             sku_per_day: sku_units_per_day.clone(),
             node_share: demand_share.clone(),
         };
+        let forecast = Arc::new(Forecast::new(scenario, &demand_share));
         Ok(Prepared {
+            forecast,
             cities,
             skus,
             basket_lines,

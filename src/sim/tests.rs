@@ -91,6 +91,7 @@ fn small_scenario() -> Scenario {
             .map(|n| PolicyConfig::RuleStack(presets::preset(n, n).expect("preset")))
             .collect(),
         baseline: 0,
+        bound: crate::scenario::BoundConfig::default(),
     }
 }
 
@@ -315,4 +316,56 @@ fn a_promotion_multiplies_arrivals_by_its_factor() {
     // 300 a day: 6,000 normal arrivals over 20 days, 7,500 expected over the 10 sale days.
     let ratio = (f64::from(promo) / 10.0) / (f64::from(normal) / 20.0);
     assert!((ratio - 2.5).abs() < 0.1, "ratio {ratio}");
+}
+
+/// The small scenario with `lp_batch` and `lp_dual` beside two presets.
+fn optimizer_scenario() -> Scenario {
+    use crate::optimize::{BatchParams, LpDualParams};
+    let mut sc = small_scenario();
+    sc.policies = vec![
+        PolicyConfig::RuleStack(presets::preset("greedy_cost", "greedy_cost").expect("preset")),
+        PolicyConfig::RuleStack(presets::preset("nearest", "nearest").expect("preset")),
+        PolicyConfig::LpBatch {
+            name: "lp_batch".into(),
+            window: 15 * SimTime::MINUTE,
+            params: BatchParams::default(),
+        },
+        PolicyConfig::LpDual { name: "lp_dual".into(), params: LpDualParams::default() },
+    ];
+    sc.horizon_days = 10;
+    sc
+}
+
+#[test]
+fn optimizers_run_batch_and_conserve_units() {
+    let sc = optimizer_scenario();
+    let prep = Prepared::new(&sc).expect("prepared");
+    for p in 0..sc.policies.len() {
+        let out = run_replication(&sc, &prep, p, 0, &SimOptions::default()).expect("runs");
+        assert!(kpi(&out, Scope::All, "orders") > 1_000.0);
+        assert!(kpi(&out, Scope::All, "otif") > 0.5, "{}", kpi(&out, Scope::All, "otif"));
+    }
+    let lp = run_replication(&sc, &prep, 2, 0, &SimOptions::default()).expect("runs");
+    assert_eq!(kpi(&lp, Scope::All, "lp_fallbacks"), 0.0);
+    let per_batch = kpi(&lp, Scope::All, "lp_batch_orders_mean");
+    assert!(per_batch > 1.5, "web orders should share batches, found {per_batch} per batch");
+    let dual = run_replication(&sc, &prep, 3, 0, &SimOptions::default()).expect("runs");
+    assert!(kpi(&dual, Scope::All, "lp_dual_solves") >= 9.0);
+}
+
+#[test]
+fn the_hindsight_bound_is_below_every_policy_in_every_replication() {
+    let mut sc = optimizer_scenario();
+    sc.bound.enabled = true;
+    let prep = Prepared::new(&sc).expect("prepared");
+    for rep in 0..2 {
+        for p in 0..sc.policies.len() {
+            let out = run_replication(&sc, &prep, p, rep, &SimOptions::default()).expect("runs");
+            let cost = kpi(&out, Scope::All, "objective_cost_per_order");
+            let bound = kpi(&out, Scope::All, "hindsight_bound_per_order");
+            let gap = kpi(&out, Scope::All, "hindsight_gap");
+            assert!(bound > 0.0 && bound <= cost + 1e-9, "policy {p} rep {rep}: {bound} > {cost}");
+            assert!((0.0..1.0).contains(&gap), "policy {p} rep {rep}: gap {gap}");
+        }
+    }
 }

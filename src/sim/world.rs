@@ -65,6 +65,8 @@ pub enum Event {
     ReturnDispose(ReturnKey),
     /// A refurbished unit becomes sellable again.
     RefurbishDone(ReturnKey),
+    /// The open order batch is due for routing (`batch.rs`).
+    FlushBatch,
     /// Replenishment units land at a node.
     SupplyArrive {
         /// Receiving node.
@@ -187,6 +189,8 @@ pub struct World<'s> {
     pub(super) explanations: Vec<(u64, Explanation)>,
     pub(super) audit_flows: super::audit::SimFlows,
     pub(super) upkeep: super::supply::Upkeep,
+    pub(super) batch: super::batch::BatchQueue,
+    pub(super) bound: Option<super::bound::BoundLog>,
 }
 
 impl Handler<Event> for World<'_> {
@@ -213,6 +217,7 @@ impl Handler<Event> for World<'_> {
             Event::ReturnDispose(r) => self.on_return_dispose(engine, r),
             Event::RefurbishDone(r) => self.on_refurbish_done(engine, r),
             Event::SupplyArrive { node, sku, units } => self.on_supply_arrive(node, sku, units),
+            Event::FlushBatch => self.on_flush_batch(engine),
         };
         if let Err(e) = result {
             self.error = Some(e);
@@ -291,6 +296,10 @@ impl World<'_> {
             promise_days: self.sc.demand.channels[drawn.channel.index()].promise_days,
             lines: kept,
         };
+        if self.batch.collects(&order) {
+            self.hold(engine, order, counted);
+            return Ok(());
+        }
         self.route(engine, order, key, counted)
     }
 
@@ -355,7 +364,6 @@ impl World<'_> {
         luck_key: u64,
         counted: bool,
     ) -> Result<(), SimError> {
-        let now = engine.now();
         let mut explanation = self.wants_explanation(luck_key).then(Explanation::default);
         let routed = self.orch.route(
             &order,
@@ -368,6 +376,19 @@ impl World<'_> {
         if let Some(e) = explanation {
             self.explanations.push((luck_key, e));
         }
+        self.record_routed(engine, order, routed, counted);
+        Ok(())
+    }
+
+    /// Books a routed order: its KPIs, its record and its shipments.
+    pub(super) fn record_routed(
+        &mut self,
+        engine: &mut Engine<Event>,
+        order: Order,
+        routed: crate::orchestrator::Routed,
+        counted: bool,
+    ) {
+        let now = engine.now();
         self.tally.accepted(order.channel, now, counted);
 
         let mut rec = OrderRec {
@@ -386,7 +407,6 @@ impl World<'_> {
         let key = self.orders.insert(rec) as OrderKey;
         self.launch(engine, key, routed.shipments);
         self.close_if_done(key, now);
-        Ok(())
     }
 
     /// Whether the decision for the order with `luck_key` should be explained.
@@ -453,6 +473,9 @@ impl World<'_> {
             return;
         }
         let rec = self.orders.remove(key as usize);
+        if let Some(bound) = self.bound.as_mut() {
+            bound.order_closed(&self.sc.network, &rec);
+        }
         self.tally.order_closed(&rec, &self.sc.support, now);
     }
 }

@@ -1,5 +1,6 @@
-//! File types of `[[policies]]`: presets, rule-stack filters and sort keys (typed enums,
-//! tagged by `filter` and `key`), split control and fallback.
+//! File types of `[[policies]]`: the policy kind (a rule stack, `lp_batch` or `lp_dual`),
+//! presets, rule-stack filters and sort keys (typed enums, tagged by `filter` and `key`),
+//! split control and fallback, the optimizers' parameters, and `[bound]`.
 //!
 //! Data only, as the file spells it; checks live in `validate::policies`, and what the rules
 //! mean is decided by the routing module.
@@ -15,6 +16,9 @@ use super::NodeKind;
 pub struct PolicyFile {
     /// Unique, `[A-Za-z0-9_-]+`.
     pub name: String,
+    /// A rule stack (the default) or an optimizer.
+    #[serde(default)]
+    pub kind: PolicyKind,
     /// The preset rule stack to start from.
     pub preset: Option<Preset>,
     /// Filters, applied in order; replaces the preset's.
@@ -27,6 +31,64 @@ pub struct PolicyFile {
     pub max_shipments: Option<i64>,
     /// What to do when no node passes the filters; replaces the preset's.
     pub fallback: Option<Fallback>,
+    /// `lp_batch`: minutes orders are collected before they are assigned together.
+    pub window_minutes: Option<f64>,
+    /// `lp_batch`: candidate nodes kept per order.
+    pub candidates: Option<i64>,
+    /// `lp_batch`: penalty per shipment on top of its cost.
+    pub split_penalty: Option<f64>,
+    /// `lp_batch` and `lp_dual`: penalty per unit not served.
+    pub cancel_penalty: Option<f64>,
+    /// `lp_dual`: days between two solves of the pricing LP.
+    pub resolve_every_days: Option<f64>,
+    /// `lp_dual`: days of forecast demand inventory is priced against.
+    pub forecast_days: Option<f64>,
+}
+
+/// What a `[[policies]]` entry is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyKind {
+    /// A rule stack: a preset, a custom stack, or a preset with keys overridden.
+    #[default]
+    RuleStack,
+    /// Orders collected over a window and assigned together by a linear program.
+    LpBatch,
+    /// Each order routed at its cost plus the dual prices of the units it takes.
+    LpDual,
+}
+
+impl PolicyKind {
+    /// The name scenario files use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::RuleStack => "rule_stack",
+            PolicyKind::LpBatch => "lp_batch",
+            PolicyKind::LpDual => "lp_dual",
+        }
+    }
+}
+
+/// The hindsight bound, `[bound]`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoundFile {
+    /// Whether `omnilab run` computes the bound (also turned on by `--bound`).
+    #[serde(default)]
+    pub enabled: bool,
+    /// Penalty per unit not served, in the bound and in every policy's objective.
+    #[serde(default = "default_cancel_penalty")]
+    pub cancel_penalty: f64,
+}
+
+impl Default for BoundFile {
+    fn default() -> Self {
+        BoundFile { enabled: false, cancel_penalty: default_cancel_penalty() }
+    }
+}
+
+fn default_cancel_penalty() -> f64 {
+    50.0
 }
 
 /// A preset rule stack.

@@ -1,8 +1,17 @@
-//! Checks of `[[policies]]` and `baseline`: unique names, a preset or a complete rule stack,
-//! split control, filter parameters and the nodes that filters name.
+//! Checks of `[[policies]]`, `baseline` and `[bound]`: unique names, a preset or a complete
+//! rule stack, split control, filter parameters and the nodes that filters name, the
+//! optimizers' parameters (and no rule-stack keys on them, nor theirs on rule stacks), and
+//! one penalty per unit not served for the bound and every policy.
 
 use super::{Checks, NodeNames, one_of};
-use crate::scenario::file::{Filter, PolicyFile, ScenarioFile, Split};
+use crate::scenario::file::{Filter, PolicyFile, PolicyKind, ScenarioFile, Split};
+
+/// The longest `lp_batch` window, in minutes (a day).
+const MAX_WINDOW_MINUTES: f64 = 1_440.0;
+/// The most candidate nodes per order in `lp_batch`.
+const MAX_CANDIDATES: i64 = 1_000;
+/// The longest `lp_dual` re-solve interval or forecast window, in days.
+const MAX_LP_DAYS: f64 = 365.0;
 
 /// The most shipments `split = "up_to"` may allow.
 const MAX_SHIPMENTS_LIMIT: i64 = 100;
@@ -20,13 +29,104 @@ pub(super) fn check(file: &ScenarioFile, names: &NodeNames<'_>, checks: &mut Che
     for (index, policy) in file.policies.iter().enumerate() {
         let path = format!("policies[{index}]");
         checks.identifier(&format!("{path}.name"), &policy.name);
-        rule_stack(&path, policy, checks);
-        split(&path, policy, checks);
-        for (position, filter) in policy.filters.iter().flatten().enumerate() {
-            self::filter(&format!("{path}.filters[{position}]"), filter, names, checks);
+        match policy.kind {
+            PolicyKind::RuleStack => {
+                rule_stack(&path, policy, checks);
+                split(&path, policy, checks);
+                for (position, filter) in policy.filters.iter().flatten().enumerate() {
+                    self::filter(&format!("{path}.filters[{position}]"), filter, names, checks);
+                }
+            }
+            PolicyKind::LpBatch | PolicyKind::LpDual => optimizer(&path, policy, checks),
         }
+        foreign_keys(&path, policy, checks);
+        penalty(&path, file, policy, checks);
     }
     baseline(file, checks);
+    checks.above("bound.cancel_penalty", file.bound.cancel_penalty, 0.0);
+}
+
+/// Keys given that the policy's kind does not use.
+fn foreign_keys(path: &str, policy: &PolicyFile, checks: &mut Checks) {
+    let rule_keys = [
+        ("preset", policy.preset.is_some()),
+        ("filters", policy.filters.is_some()),
+        ("sort", policy.sort.is_some()),
+        ("split", policy.split.is_some()),
+        ("max_shipments", policy.max_shipments.is_some() && policy.split.is_none()),
+        ("fallback", policy.fallback.is_some()),
+    ];
+    let batch_keys = [
+        ("window_minutes", policy.window_minutes.is_some()),
+        ("candidates", policy.candidates.is_some()),
+        ("split_penalty", policy.split_penalty.is_some()),
+    ];
+    let dual_keys = [
+        ("resolve_every_days", policy.resolve_every_days.is_some()),
+        ("forecast_days", policy.forecast_days.is_some()),
+    ];
+    let penalty_key = [("cancel_penalty", policy.cancel_penalty.is_some())];
+    let (kind, foreign): (&str, Vec<(&str, bool)>) = match policy.kind {
+        PolicyKind::RuleStack => {
+            ("rule_stack", [&batch_keys[..], &dual_keys[..], &penalty_key[..]].concat())
+        }
+        PolicyKind::LpBatch => ("lp_batch", [&rule_keys[..], &dual_keys[..]].concat()),
+        PolicyKind::LpDual => ("lp_dual", [&rule_keys[..], &batch_keys[..]].concat()),
+    };
+    for (key, given) in foreign {
+        if given {
+            checks.fail(
+                format!("{path}.{key}"),
+                format!("does not apply to a policy of kind \"{kind}\", remove it or change kind"),
+            );
+        }
+    }
+}
+
+/// Ranges of the optimizers' parameters.
+fn optimizer(path: &str, policy: &PolicyFile, checks: &mut Checks) {
+    if let Some(w) = policy.window_minutes {
+        checks.within(&format!("{path}.window_minutes"), w, 0.0, MAX_WINDOW_MINUTES);
+        if w == 0.0 {
+            checks.fail(format!("{path}.window_minutes"), "must be > 0, found 0");
+        }
+    }
+    if let Some(k) = policy.candidates {
+        checks.int_within(&format!("{path}.candidates"), k, 1, MAX_CANDIDATES);
+    }
+    if let Some(p) = policy.split_penalty {
+        checks.at_least(&format!("{path}.split_penalty"), p, 0.0);
+    }
+    if let Some(p) = policy.cancel_penalty {
+        checks.above(&format!("{path}.cancel_penalty"), p, 0.0);
+    }
+    for (key, value) in
+        [("resolve_every_days", policy.resolve_every_days), ("forecast_days", policy.forecast_days)]
+    {
+        if let Some(days) = value {
+            let key_path = format!("{path}.{key}");
+            checks.within(&key_path, days, 0.0, MAX_LP_DAYS);
+            if days == 0.0 {
+                checks.fail(key_path, "must be > 0, found 0");
+            }
+        }
+    }
+}
+
+/// With the bound on, a policy's penalty per unit not served must be the bound's, so that
+/// every policy and the bound are measured on one objective.
+fn penalty(path: &str, file: &ScenarioFile, policy: &PolicyFile, checks: &mut Checks) {
+    let Some(own) = policy.cancel_penalty else { return };
+    let bound = file.bound.cancel_penalty;
+    if file.bound.enabled && own.is_finite() && (own - bound).abs() > 1e-9 {
+        checks.fail(
+            format!("{path}.cancel_penalty"),
+            format!(
+                "must equal bound.cancel_penalty ({bound}) while the bound is enabled, found \
+                 {own}: policies and the bound are measured on one objective"
+            ),
+        );
+    }
 }
 
 /// A policy is a preset, a custom stack with filters and sort keys, or a preset with keys
@@ -102,7 +202,7 @@ fn baseline(file: &ScenarioFile, checks: &mut Checks) {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
-    use crate::scenario::file::{Filter, Preset, Split};
+    use crate::scenario::file::{Filter, PolicyKind, Preset, Split};
 
     #[test]
     fn policies_are_required_and_uniquely_named() {
@@ -174,6 +274,64 @@ mod tests {
                 "policies[1].filters[4].nodes[1]",
             ]
         );
+    }
+
+    fn optimizer(kind: PolicyKind) -> crate::scenario::file::PolicyFile {
+        let mut file = valid();
+        let mut policy = file.policies.remove(0);
+        policy.preset = None;
+        policy.kind = kind;
+        policy
+    }
+
+    #[test]
+    fn optimizers_take_their_own_keys_only() {
+        let mut file = valid();
+        let mut lp = optimizer(PolicyKind::LpBatch);
+        lp.window_minutes = Some(15.0);
+        lp.candidates = Some(5);
+        lp.split_penalty = Some(3.0);
+        lp.cancel_penalty = Some(50.0);
+        file.policies[0] = lp.clone();
+        assert_eq!(issues(&file), Vec::new());
+
+        lp.resolve_every_days = Some(1.0);
+        file.policies[0] = lp;
+        assert_only_issue(
+            &file,
+            "policies[0].resolve_every_days",
+            "does not apply to a policy of kind \"lp_batch\"",
+        );
+
+        let mut file = valid();
+        file.policies[1].candidates = Some(3);
+        assert_only_issue(&file, "policies[1].candidates", "kind \"rule_stack\"");
+
+        let mut file = valid();
+        let mut dual = optimizer(PolicyKind::LpDual);
+        dual.preset = Some(Preset::Nearest);
+        dual.resolve_every_days = Some(0.0);
+        file.policies[0] = dual;
+        let paths: Vec<String> = issues(&file).into_iter().map(|i| i.path).collect();
+        assert_eq!(paths, ["policies[0].resolve_every_days", "policies[0].preset"]);
+    }
+
+    #[test]
+    fn optimizer_parameters_have_ranges_and_the_bound_sets_the_penalty() {
+        let mut file = valid();
+        let mut lp = optimizer(PolicyKind::LpBatch);
+        lp.window_minutes = Some(-1.0);
+        lp.candidates = Some(0);
+        lp.cancel_penalty = Some(20.0);
+        file.policies[0] = lp;
+        file.bound.enabled = true;
+        let paths: Vec<String> = issues(&file).into_iter().map(|i| i.path).collect();
+        assert_eq!(
+            paths,
+            ["policies[0].window_minutes", "policies[0].candidates", "policies[0].cancel_penalty",]
+        );
+        file.bound.cancel_penalty = 20.0;
+        assert_eq!(issues(&file).len(), 2);
     }
 
     #[test]

@@ -1,0 +1,173 @@
+//! The hindsight bound: the realized ship-to-home orders of a replication assigned offline,
+//! with perfect knowledge and in no particular order, to the realized supply by a linear
+//! program, whose optimum is a lower bound on the cost any policy paid for them.
+//!
+//! Key types: [`Hindsight`] (collects orders, solves), [`BoundValue`]. No I/O, no
+//! randomness; the simulator feeds it and supplies the supply.
+//!
+//! The objective every policy is measured on (the simulator's `objective_cost`) is, per
+//! measured web or marketplace order: pick and pack + parcel + transfer cost + `p` per unit
+//! the retailer cancelled. The bound relaxes it to a transportation problem per SKU `s`:
+//!
+//! - demand groups `g = (k, b)`: units of `s` in orders whose customer sees the vector `k`
+//!   of prices per kilogram from the nodes that ship (one zone per node), and whose cheapest
+//!   parcel (over the nodes that ship: pack + the zone's base price to that customer),
+//!   divided by the order's units, is `b`;
+//! - supply points: the nodes that ship, with `a_ns` = units reserved there for measured
+//!   parcels by the policy (reroutes included) + its ATP left at the end of the replication;
+//! - cost per unit `c_ngs = pick_n + k_n w_s + b`; a unit not served costs `p`;
+//! - `min sum c x + p u` s.t. `sum_g x_ng <= a_n`, `sum_n x_ng + u_g = d_g`, `x, u >= 0`.
+//!
+//! Why it is a lower bound: a served order pays at least one parcel, which costs at least
+//! its cheapest parcel, which is at least `b` per served unit; each unit pays its pick and
+//! `k_n w_s` of weight price at the node it ships from; units not served pay `p`
+//! in both; every unit a policy ships for a measured order was reserved and counted in
+//! `a_n`; capacity, timing and the order of arrival are relaxed. Transfers and returns are
+//! not modelled (parcels carry no transfer cost; returns are outside the objective).
+//! Grouping is exact (orders in a group have identical cost vectors) and keeps a national
+//! year small: zones are few, so customers share a handful of price vectors, and a parcel's
+//! base price over an order's units takes few values.
+//!
+//! Complexity: one transportation problem per SKU, solved exactly (`transport.rs`).
+
+use std::collections::HashMap;
+
+use super::transport::{Transport, TransportError, solve_transport};
+use crate::catalog::Catalog;
+use crate::ids::{NodeId, SkuId};
+use crate::network::{Network, great_circle_miles};
+use crate::orders::Order;
+use crate::routing::ship_method;
+
+/// Realized demand collected for the bound.
+#[derive(Clone, Debug)]
+pub struct Hindsight {
+    penalty: f64,
+    shippers: Vec<NodeId>,
+    /// Distinct vectors of prices per kilogram from each shipper, and their index.
+    patterns: Vec<Vec<f64>>,
+    pattern_index: HashMap<Vec<u64>, u32>,
+    /// Per SKU, units per (price pattern, fixed cost share bits).
+    demand: HashMap<SkuId, HashMap<(u32, u64), f64>>,
+    orders: u64,
+}
+
+/// The bound's value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BoundValue {
+    /// The optimal objective over all SKUs.
+    pub total: f64,
+    /// Orders it covers.
+    pub orders: u64,
+    /// Units it could not serve from the supply (paid at the penalty).
+    pub unserved: f64,
+}
+
+impl Hindsight {
+    /// An empty collector for `network`, charging `penalty` per unit not served.
+    pub fn new(network: &Network, penalty: f64) -> Self {
+        let shippers = network.ids().filter(|&n| ship_method(network, n).is_some()).collect();
+        Hindsight {
+            penalty,
+            shippers,
+            patterns: Vec::new(),
+            pattern_index: HashMap::new(),
+            demand: HashMap::new(),
+            orders: 0,
+        }
+    }
+
+    /// Adds a measured ship-to-home order.
+    pub fn add_order(&mut self, network: &Network, order: &Order) {
+        let units = f64::from(order.units().max(1));
+        let mut cheapest = f64::INFINITY;
+        let mut kg = Vec::with_capacity(self.shippers.len());
+        for &n in &self.shippers {
+            let node = network.node(n);
+            let zone =
+                network.rate_card.zone_for(great_circle_miles(node.location, order.customer));
+            cheapest = cheapest.min(node.pack_cost_per_shipment + zone.parcel_cost);
+            kg.push(zone.cost_per_kg);
+        }
+        let share = if cheapest.is_finite() { cheapest / units } else { 0.0 };
+        let key: Vec<u64> = kg.iter().map(|v| v.to_bits()).collect();
+        let next = self.patterns.len() as u32;
+        let pattern = *self.pattern_index.entry(key).or_insert(next);
+        if pattern == next {
+            self.patterns.push(kg);
+        }
+        for line in &order.lines {
+            let groups = self.demand.entry(line.sku).or_default();
+            *groups.entry((pattern, share.to_bits())).or_default() += f64::from(line.units);
+        }
+        self.orders += 1;
+    }
+
+    /// Solves the bound, with `supply(node, sku)` the units each node could have shipped.
+    pub fn solve(
+        &self,
+        network: &Network,
+        catalog: &Catalog,
+        supply: impl Fn(NodeId, SkuId) -> f64,
+    ) -> Result<BoundValue, TransportError> {
+        let mut value = BoundValue { total: 0.0, orders: self.orders, unserved: 0.0 };
+        let mut skus: Vec<&SkuId> = self.demand.keys().collect();
+        skus.sort();
+        for &sku in skus {
+            let groups = &self.demand[&sku];
+            let mut keys: Vec<&(u32, u64)> = groups.keys().collect();
+            keys.sort();
+            let weight = catalog.sku(sku).weight_kg;
+            let supply_row: Vec<f64> =
+                self.shippers.iter().map(|&n| supply(n, sku).max(0.0)).collect();
+            let mut cost = Vec::with_capacity(self.shippers.len() * keys.len());
+            for (k, &n) in self.shippers.iter().enumerate() {
+                let pick = network.node(n).pick_cost_per_unit;
+                cost.extend(keys.iter().map(|(pattern, share)| {
+                    pick + self.patterns[*pattern as usize][k] * weight + f64::from_bits(*share)
+                }));
+            }
+            let problem = Transport {
+                supply: supply_row,
+                demand: keys.iter().map(|k| groups[k]).collect(),
+                cost,
+                penalty: self.penalty,
+            };
+            let solution = solve_transport(&problem)?;
+            value.total += solution.cost;
+            value.unserved += solution.unserved.iter().sum::<f64>();
+        }
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::testkit::{CLEVELAND, COLUMBUS, JEANS, RENO, TEE, catalog, network, web};
+
+    #[test]
+    fn one_order_costs_its_cheapest_parcel_and_scarcity_moves_the_rest() {
+        // Cleveland's cheapest parcel: Columbus (zone 2) pack 1.25 + 8.60 = 9.85 for two
+        // units, 4.925 per unit. Units: tee at Columbus 0.35 + 0.6 * 0.3 + 4.925 = 5.455;
+        // jeans at Columbus 0.35 + 0.48 + 4.925 = 5.755.
+        let net = network();
+        let cat = catalog();
+        let mut h = Hindsight::new(&net, 50.0);
+        let mut order = web(CLEVELAND, &[(TEE, 1), (JEANS, 1)]);
+        order.region = 7;
+        h.add_order(&net, &order);
+        let plenty = h.solve(&net, &cat, |_, _| 10.0).expect("solves");
+        assert!((plenty.total - (5.455 + 5.755)).abs() < 1e-6, "{plenty:?}");
+
+        // No jeans at Columbus: Reno (zone 8, 1.40/kg) ships them, 0.35 + 1.12 + 4.925.
+        let scarce = h
+            .solve(&net, &cat, |n, s| if n == COLUMBUS && s == JEANS { 0.0 } else { 5.0 })
+            .expect("solves");
+        assert!((scarce.total - (5.455 + 0.35 + 1.12 + 4.925)).abs() < 1e-6, "{scarce:?}");
+        let none = h.solve(&net, &cat, |_, _| 0.0).expect("solves");
+        assert!((none.total - 100.0).abs() < 1e-9);
+        assert!((none.unserved - 2.0).abs() < 1e-9);
+        let _ = RENO;
+    }
+}
