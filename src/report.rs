@@ -439,10 +439,8 @@ mod tests {
     fn a_failed_write_removes_the_staging_folder() {
         let tmp = tempfile::tempdir().expect("temp dir");
         let staging = folder(tmp.path(), ".results.partial-1", "half");
-        let cause = ReportError::Io {
-            path: staging.clone(),
-            source: io::Error::other("disk full"),
-        };
+        let cause =
+            ReportError::Io { path: staging.clone(), source: io::Error::other("disk full") };
         let error = remove_staging(&staging, cause);
         assert!(!staging.exists());
         assert_eq!(error.to_string(), format!("cannot write {}: disk full", staging.display()));
