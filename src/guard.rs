@@ -358,6 +358,47 @@ mod tests {
         assert!(message.contains("1.0e7 orders"), "{message}");
     }
 
+    fn resolved(text: &str) -> Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/x.toml");
+        let file = crate::scenario::parse_str(text, &path).expect("a valid scenario");
+        crate::scenario::resolve(&file, &path).expect("resolves")
+    }
+
+    #[test]
+    fn the_quickstart_fits_easily_and_counts_its_orders() {
+        let sc = resolved(include_str!("../scenarios/quickstart.toml"));
+        let estimate = estimate(&sc, 8, 5, 2);
+        // Rates sum to 4,200 a day over 28 days (117,600), and a five-day sale lifts web and
+        // BOPIS (1,800 a day) by 1.5 more: 13,500.
+        assert!(
+            (130_000.0..132_000.0).contains(&estimate.orders_per_replication),
+            "{}",
+            estimate.orders_per_replication
+        );
+        assert_eq!((estimate.parallel, estimate.jobs), (2, 40));
+        // Measured: about 30 MB resident for the whole run; the model errs high but not wildly.
+        assert!(estimate.memory_bytes < 1 << 30, "{}", gib(estimate.memory_bytes));
+        assert!(estimate.memory_bytes > 30 << 20, "{}", gib(estimate.memory_bytes));
+    }
+
+    #[test]
+    fn a_million_skus_in_every_store_is_too_big_and_blames_positions() {
+        let text = "version = 1\nname = \"big\"\nhorizon_days = 7\n\
+                    [[network.nodes]]\nname = \"DC\"\nkind = \"dc\"\nlat = 40.0\nlon = -74.0\n\
+                    [network.stores]\ncount = 300\n[catalog]\nskus = 200000\n\
+                    [inventory]\nstore_assortment_share = 1.0\n\
+                    [demand.channels.web]\nrate_per_day = 100\n\
+                    [[policies]]\nname = \"p\"\npreset = \"nearest\"\n";
+        let sc = resolved(text);
+        let big = estimate(&sc, 10, 1, 8);
+        assert_eq!(big.positions, 301 * 200_000);
+        assert_eq!(big.driver, Driver::Positions);
+        let limit = MemoryLimit { bytes: 24 << 30, source: "test".into() };
+        assert!(check(&big, &limit).is_err(), "{}", gib(big.memory_bytes));
+        // One replication at a time fits: --threads 1 is the knob that helps.
+        assert!(check(&estimate(&sc, 10, 1, 1), &limit).is_ok());
+    }
+
     #[test]
     fn counts_read_plainly() {
         assert_eq!(count(12.4), "12");

@@ -47,9 +47,10 @@ Examples:
 enum Command {
     /// Check scenario files without running them.
     ///
-    /// Parses and validates each file and reports every problem with its file, line,
-    /// column and field path. Prints `ok: <file>` for each valid file. Exits with 0 when
-    /// every file is valid and with 2 when any is not.
+    /// Parses, validates and resolves each file, reads the demand trace it replays (if any)
+    /// in full, and reports every problem with its file, line, column and field path.
+    /// Prints `ok: <file>` for each valid file. Exits with 0 when every file is valid and
+    /// with 2 when any is not.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
     /// Run every policy of a scenario over its replications and compare them.
@@ -57,7 +58,9 @@ enum Command {
     /// Simulates each replication under each policy (in parallel across replications, with
     /// the same customers and luck for every policy), prints a comparison table with 95%
     /// intervals, and writes summary.csv, kpis.csv, nodes.csv, daily.csv and run.json to the
-    /// output folder. The folder is replaced only when the run completes.
+    /// output folder. The folder is replaced only when the run completes: Ctrl-C, a failure
+    /// or a kill leaves the previous results as they were. A run whose estimated memory
+    /// exceeds what the machine has is refused (exit code 2) unless --force is given.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
 }

@@ -50,7 +50,9 @@ use thiserror::Error;
 use crate::ids::NodeId;
 
 pub use carrier::{RateCard, Zone};
-pub use cities::{City, CityGrid, CityTable, CityTableError, Placement, PopulationIndex};
+pub use cities::{
+    City, CityGrid, CityTable, CityTableError, MAX_CITY_POPULATION, Placement, PopulationIndex,
+};
 pub use geo::{EARTH_RADIUS_MILES, GeoPoint, great_circle_miles};
 pub use lanes::{Lane, LanePath, Lanes, PathTree};
 pub use node::{Capabilities, Capability, CapabilityIter, Node, NodeKind, OpeningHours, PickTime};

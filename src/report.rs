@@ -398,3 +398,69 @@ fn write_decisions(path: &Path, sc: &Scenario, c: &Comparison) -> Result<(), Rep
     }
     write_rows(path, &header, rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder `name` under `parent` holding one file with `content`.
+    fn folder(parent: &Path, name: &str, content: &str) -> PathBuf {
+        let dir = parent.join(name);
+        fs::create_dir_all(&dir).expect("create folder");
+        fs::write(dir.join("summary.csv"), content).expect("write file");
+        dir
+    }
+
+    fn content(dir: &Path) -> String {
+        fs::read_to_string(dir.join("summary.csv")).expect("readable")
+    }
+
+    /// A process id that is not running (ids are below 2^22 on Linux).
+    const GONE: u32 = 4_000_000_000;
+
+    #[test]
+    fn replacing_swaps_in_the_new_folder_and_drops_the_old() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = folder(tmp.path(), "results", "old");
+        let staging = folder(tmp.path(), &format!(".results.partial-{GONE}"), "new");
+        replace_dir(&staging, &dir).expect("replaced");
+        assert_eq!(content(&dir), "new");
+        assert_eq!(fs::read_dir(tmp.path()).expect("listable").count(), 1);
+    }
+
+    #[test]
+    fn old_results_moved_aside_by_a_killed_run_are_put_back() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("results");
+        folder(tmp.path(), &format!(".results.partial-{GONE}.old"), "old");
+        folder(tmp.path(), &format!(".results.partial-{GONE}"), "half");
+        clean_up_after_killed_runs(&dir).expect("cleaned");
+        assert_eq!(content(&dir), "old");
+        assert_eq!(fs::read_dir(tmp.path()).expect("listable").count(), 1);
+    }
+
+    #[test]
+    fn staging_folders_of_running_processes_and_other_targets_are_left_alone() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = folder(tmp.path(), "results", "kept");
+        let parent = std::os::unix::process::parent_id();
+        let live = folder(tmp.path(), &format!(".results.partial-{parent}"), "running");
+        let other = folder(tmp.path(), &format!(".other.partial-{GONE}"), "other");
+        let stale = folder(tmp.path(), &format!(".results.partial-{GONE}"), "stale");
+        clean_up_after_killed_runs(&dir).expect("cleaned");
+        assert!(live.exists() && other.exists());
+        assert!(!stale.exists());
+        assert_eq!(content(&dir), "kept");
+    }
+
+    #[test]
+    fn a_failed_write_removes_the_staging_folder() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let staging = folder(tmp.path(), ".results.partial-1", "half");
+        let cause =
+            ReportError::Io { path: staging.clone(), source: io::Error::other("disk full") };
+        let error = remove_staging(&staging, cause);
+        assert!(!staging.exists());
+        assert_eq!(error.to_string(), format!("cannot write {}: disk full", staging.display()));
+    }
+}

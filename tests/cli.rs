@@ -2,9 +2,12 @@
 //! `tests/cli/`, each test named by the behaviour it checks.
 //!
 //! Tests run the built binary on files in the repository (`scenarios/`, `tests/fixtures/`)
-//! and assert exit codes and the key words of what it prints. They touch nothing outside a
+//! and assert exit codes and the key words of what it prints; `fuzz_regressions` replays the
+//! fuzzing corpus through the library, as the fuzz targets do. They touch nothing outside a
 //! temporary directory.
 
+#[path = "cli/fuzz_regressions.rs"]
+mod fuzz_regressions;
 #[path = "cli/malformed.rs"]
 mod malformed;
 #[path = "cli/report.rs"]

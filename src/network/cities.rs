@@ -28,6 +28,10 @@ pub use grid::{CityGrid, MAX_RING};
 /// The bundled table, embedded at compile time.
 const BUNDLED_CSV: &str = include_str!("../../data/us_cities_pop50k.csv");
 
+/// The largest population a city may have: more people than live on Earth is a typo, and
+/// keeping every population below it keeps the table's totals far from overflowing.
+pub const MAX_CITY_POPULATION: u64 = 10_000_000_000;
+
 /// The name the bundled table goes by in error messages.
 const BUNDLED_NAME: &str = "data/us_cities_pop50k.csv (bundled)";
 
@@ -157,6 +161,17 @@ pub enum CityTableError {
         line: u64,
         /// The population found.
         value: i64,
+    },
+    /// A population above [`MAX_CITY_POPULATION`]: a typo, and one that would overflow the
+    /// population totals.
+    #[error("{table}, line {line}: field `population`: {value} is more than {limit} (the limit)", limit = MAX_CITY_POPULATION)]
+    PopulationTooLarge {
+        /// Source name.
+        table: String,
+        /// 1-based line in the source.
+        line: u64,
+        /// The population found.
+        value: u64,
     },
     /// The table has a header but no city.
     #[error("{table}: the city table has no rows")]
@@ -441,11 +456,21 @@ impl FieldReader<'_> {
     fn population(&self, column: usize) -> Result<u64, CityTableError> {
         let value = self.raw(column);
         let parsed: i64 = value.parse().map_err(|_| self.bad_number("population", value))?;
-        u64::try_from(parsed).ok().filter(|&p| p > 0).ok_or(CityTableError::NonPositivePopulation {
-            table: self.table.to_string(),
-            line: self.line,
-            value: parsed,
-        })
+        let population = u64::try_from(parsed).ok().filter(|&p| p > 0).ok_or(
+            CityTableError::NonPositivePopulation {
+                table: self.table.to_string(),
+                line: self.line,
+                value: parsed,
+            },
+        )?;
+        if population > MAX_CITY_POPULATION {
+            return Err(CityTableError::PopulationTooLarge {
+                table: self.table.to_string(),
+                line: self.line,
+                value: population,
+            });
+        }
+        Ok(population)
     }
 
     fn bad_number(&self, field: &'static str, value: &str) -> CityTableError {
@@ -569,6 +594,13 @@ geonameid,name,country,admin1,lat,lon,population,timezone
 
         let blank_name = format!("{HEADER}1,,US,KS,39.0,-98.0,5,Z\n");
         assert_eq!(error_for(&blank_name), "bad.csv, line 2: field `name` is empty");
+
+        let huge = format!("{HEADER}1,A,US,KS,39.0,-98.0,9223372036854775807,Z\n");
+        assert_eq!(
+            error_for(&huge),
+            "bad.csv, line 2: field `population`: 9223372036854775807 is more than 10000000000 \
+             (the limit)"
+        );
     }
 
     #[test]

@@ -39,6 +39,12 @@ impl Columns {
             return Err(vec![issue(format!("the file is empty; {}", expected()))]);
         }
 
+        let first = header.get(0).unwrap_or_default();
+        if first.starts_with(&[0xff, 0xfe]) || first.starts_with(&[0xfe, 0xff]) {
+            let message = format!("the file is UTF-16 text, save it as UTF-8; {}", expected());
+            return Err(vec![issue(message)]);
+        }
+
         let mut names = Vec::with_capacity(header.len());
         for (index, raw) in header.iter().enumerate() {
             match std::str::from_utf8(raw.trim_ascii()) {
@@ -125,6 +131,13 @@ mod tests {
 
     fn find(names: &[&str]) -> Result<Columns, Vec<TraceIssue>> {
         Columns::find(&ByteRecord::from(names.to_vec()), 1)
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let header = ByteRecord::from(vec![b"\xff\xfeo\x00r\x00".to_vec()]);
+        let issues = Columns::find(&header, 1).unwrap_err();
+        assert!(issues[0].message.starts_with("the file is UTF-16 text, save it as UTF-8"));
     }
 
     #[test]

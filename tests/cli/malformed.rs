@@ -280,6 +280,7 @@ const CASES: &[Case] = &[
         "m:trace_bopis_without_pickup.csv:3:",
         &["store:", "does not offer pickup"],
     ),
+    case("m:trace_utf16.toml", "m:trace_utf16.csv:1:", &["header:", "UTF-16"]),
     case("m:trace_not_utf8.toml", "m:trace_not_utf8.csv:3:", &["channel:", "not valid UTF-8"]),
     case(
         "m:trace_repeated_order_id.toml",
