@@ -5,6 +5,8 @@
 //! and assert exit codes and the key words of what it prints. They touch nothing outside a
 //! temporary directory.
 
+#[path = "cli/bound.rs"]
+mod bound;
 #[path = "cli/validate.rs"]
 mod validate;
 
