@@ -90,7 +90,7 @@ impl Transport {
         if self.cost.len() != expected {
             return Err(TransportError::Shape { expected, found: self.cost.len() });
         }
-        let bad = |v: f64| !(v >= 0.0) || v == f64::INFINITY;
+        let bad = |v: f64| v.is_nan() || v < 0.0 || v == f64::INFINITY;
         let invalid = |what, value| Err(TransportError::Invalid { what, value });
         if let Some(&v) = self.supply.iter().find(|v| bad(**v)) {
             return invalid("supply", v);

@@ -281,7 +281,7 @@ fn the_hindsight_bound_is_below_every_policy_in_every_replication() {
             let bound = kpi(&out, Scope::All, "hindsight_bound_per_order");
             let gap = kpi(&out, Scope::All, "hindsight_gap");
             assert!(bound > 0.0 && bound <= cost + 1e-9, "policy {p} rep {rep}: {bound} > {cost}");
-            assert!(gap >= 0.0 && gap < 1.0, "policy {p} rep {rep}: gap {gap}");
+            assert!((0.0..1.0).contains(&gap), "policy {p} rep {rep}: gap {gap}");
         }
     }
 }
