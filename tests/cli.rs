@@ -6,6 +6,8 @@
 //! fuzzing corpus through the library, as the fuzz targets do. They touch nothing outside a
 //! temporary directory.
 
+#[path = "cli/bound.rs"]
+mod bound;
 #[path = "cli/fuzz_regressions.rs"]
 mod fuzz_regressions;
 #[path = "cli/malformed.rs"]

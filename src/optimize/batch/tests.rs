@@ -66,10 +66,12 @@ fn capacity_sends_the_second_order_elsewhere_and_shortage_cancels() {
     assert_eq!(rounded[0].cancelled, vec![(0, 1, CancelReason::NoStock)]);
 }
 
+/// Stock (node, sku, units), capacity (per day, used) per node, order lines (sku, units)
+/// and each order's customer.
+type Case = (Vec<(u32, u32, u32)>, Vec<(u32, u32)>, Vec<Vec<(u32, u32)>>, Vec<u8>);
+
 /// Random stock, capacities and orders on the test world.
-#[allow(clippy::type_complexity)]
-fn batch_case()
--> impl Strategy<Value = (Vec<(u32, u32, u32)>, Vec<(u32, u32)>, Vec<Vec<(u32, u32)>>, Vec<u8>)> {
+fn batch_case() -> impl Strategy<Value = Case> {
     (
         prop::collection::vec((0u32..5, 0u32..4, 0u32..4), 0..14),
         prop::collection::vec((1u32..6, 0u32..6), 5),

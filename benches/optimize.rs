@@ -1,0 +1,121 @@
+//! Benchmarks of the optimizers: one `lp_batch` solve of 200 orders x 20 candidate nodes
+//! (build the LP, solve the relaxation with microlp, round), and one `lp_dual` pricing solve
+//! on the bundled `fulfillment_centers` scenario (five FCs, 1,000 SKUs, 51 demand regions,
+//! one transportation problem per SKU by successive shortest paths). Plots are off;
+//! criterion writes its estimates under `target/criterion`.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use omnilab::ids::{NodeId, SkuId, Units};
+use omnilab::inventory::Ledger;
+use omnilab::optimize::batch::{BatchOrder, Candidate};
+use omnilab::optimize::{
+    BatchInstance, BatchParams, Forecast, LpDualParams, Transport, dual_prices, solve_transport,
+};
+use omnilab::routing::{CapacityBook, NetworkView};
+use omnilab::scenario::load_scenario;
+use omnilab::sim::Prepared;
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+const ORDERS: usize = 200;
+const CANDIDATES: usize = 20;
+const NODES: u32 = 40;
+const SKUS: u32 = 300;
+
+/// 200 orders of one to three lines, each with 20 candidate nodes among 40, stock thin
+/// enough (0 to 4 units per position) that ATP binds, capacity 12 parcels per node.
+fn batch_instance() -> BatchInstance {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+    let mut instance = BatchInstance::default();
+    let mut index = std::collections::HashMap::new();
+    for _ in 0..ORDERS {
+        let lines = rng.random_range(1..=3usize);
+        let skus: Vec<SkuId> = (0..lines).map(|_| SkuId(rng.random_range(0..SKUS))).collect();
+        let units: Vec<Units> = (0..lines).map(|_| rng.random_range(1..=2)).collect();
+        let first = rng.random_range(0..NODES);
+        let candidates = (0..CANDIDATES as u32)
+            .map(|k| {
+                let node = NodeId((first + k * 2) % NODES);
+                let position = skus
+                    .iter()
+                    .map(|&sku| {
+                        let atp: Units = rng.random_range(0..5);
+                        (atp > 0).then(|| {
+                            *index.entry((node, sku)).or_insert_with(|| {
+                                instance.positions.push((node, sku, atp));
+                                instance.positions.len() - 1
+                            })
+                        })
+                    })
+                    .collect();
+                Candidate {
+                    node,
+                    fixed: 9.0 + f64::from(k) * 0.3 + rng.random::<f64>(),
+                    per_unit: (0..lines).map(|_| 0.5 + rng.random::<f64>() * 2.0).collect(),
+                    position,
+                }
+            })
+            .collect();
+        instance.orders.push(BatchOrder { units, candidates });
+    }
+    instance.capacity = (0..NODES).map(|n| (NodeId(n), 12)).collect();
+    instance
+}
+
+fn batch_bench(c: &mut Criterion) {
+    let instance = batch_instance();
+    let params = BatchParams { candidates: CANDIDATES, ..BatchParams::default() };
+    c.bench_function("lp_batch solve+round 200 orders x 20 candidates", |b| {
+        b.iter(|| {
+            let lp = instance.solve(&params).expect("the bench LP solves");
+            black_box(instance.round(&lp, &params))
+        })
+    });
+}
+
+fn dual_bench(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/fulfillment_centers.toml");
+    let sc = load_scenario(&path).expect("the bundled scenario loads");
+    let prep = Prepared::new(&sc).expect("prepared");
+    let forecast = Forecast::new(&sc, &prep.demand_share);
+    let mut ledger = Ledger::new(sc.network.len(), sc.catalog.len());
+    for node in sc.network.ids() {
+        for sku in sc.catalog.ids() {
+            let units = prep.cover_units(node, sku, 1.0);
+            ledger.receive(node, sku, units).expect("ids are in range");
+        }
+    }
+    let capacity = CapacityBook::new(&sc.network);
+    let view = NetworkView {
+        network: &sc.network,
+        catalog: &sc.catalog,
+        ledger: &ledger,
+        capacity: &capacity,
+        rates: None,
+    };
+    let params = LpDualParams::default();
+    c.bench_function("lp_dual prices 5 FCs x 1000 SKUs x 51 regions", |b| {
+        b.iter(|| black_box(dual_prices(&forecast, &view, &params).expect("prices")))
+    });
+
+    let one = Transport {
+        supply: vec![15.0, 25.0, 10.0],
+        demand: vec![5.0, 15.0, 15.0, 15.0],
+        cost: vec![10.0, 2.0, 20.0, 11.0, 12.0, 7.0, 9.0, 20.0, 4.0, 14.0, 16.0, 18.0],
+        penalty: 1_000.0,
+    };
+    c.bench_function("transport 3x4 (Taha)", |b| {
+        b.iter(|| black_box(solve_transport(&one).expect("solves")))
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots().measurement_time(Duration::from_secs(5)).sample_size(20);
+    targets = batch_bench, dual_bench
+}
+criterion_main!(benches);
