@@ -381,7 +381,7 @@ impl LpDual {
         }
     }
 
-    /// Counters for the KPI rows.
+    /// Pricing LPs solved so far.
     pub fn solves(&self) -> u64 {
         self.solves
     }
