@@ -38,6 +38,7 @@
 pub mod catalog;
 pub mod cost;
 pub mod engine;
+pub mod expect;
 pub mod experiment;
 pub mod guard;
 pub mod ids;

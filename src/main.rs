@@ -1,23 +1,27 @@
 //! The `omnilab` command line: argument parsing, user-facing messages and exit codes.
 //!
-//! One function per subcommand; each returns the process exit code. The library does the
-//! work and never prints; this file prints results to stdout and diagnostics to stderr.
+//! One function per subcommand; each returns the process exit code. `run` and `check` share
+//! one path from a file to results (load a [`Job`], [`simulate`] it, [`save`] it), so a
+//! check judges exactly what a run would report. The library does the work and never
+//! prints; this file prints results to stdout and diagnostics, progress and logs to stderr,
+//! so `--json` output stays parseable.
 //! Exit codes: 0 success; 2 invalid input (a scenario or trace that does not load, a run the
 //! machine's memory cannot hold, or a usage error reported by clap); 130 a run stopped by
 //! Ctrl-C or SIGTERM; 1 an unexpected failure (a bug, a results folder that cannot be
-//! written, stdout closed). A run that fails in any way leaves the previous results folder
-//! as it was, and says so.
+//! written, stdout closed) or, for `check`, an expectation that did not hold. A run that
+//! fails in any way leaves the previous results folder as it was, and says so.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use omnilab::experiment::{RunError, RunPlan, compare};
+use omnilab::expect::{Expectation, Verdict, evaluate};
+use omnilab::experiment::{Comparison, RunError, RunPlan, compare};
 use omnilab::guard;
-use omnilab::report::{RunInfo, render_table, write_results};
+use omnilab::report::{RunInfo, SummaryRow, render_table, summarize, summary_json, write_results};
 use omnilab::scenario::{self, DemandSource, Scenario};
 use omnilab::sim::{Cancel, SimError, SimOptions};
 use omnilab::trace::{self, TraceContext, TraceError};
@@ -41,6 +45,7 @@ Examples:
   omnilab run scenarios/quickstart.toml
   omnilab validate scenarios/quickstart.toml
   omnilab validate scenarios/*.toml
+  omnilab check scenarios/quickstart.toml
   omnilab help run";
 
 #[derive(Debug, Subcommand)]
@@ -63,6 +68,52 @@ enum Command {
     /// exceeds what the machine has is refused (exit code 2) unless --force is given.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
+    /// Run scenarios and check their expectations: a gate for CI.
+    ///
+    /// Loads every file first (a folder stands for every *.toml file in it, sorted, not
+    /// recursive) and stops with exit code 2 if any is invalid, before running anything.
+    /// Then runs each scenario exactly as `omnilab run` does and judges its `[[expect]]`
+    /// entries, printing one PASS or FAIL line per expectation with the measured mean and
+    /// 95% interval. Exits with 0 when every expectation holds and with 1 when any does
+    /// not. A scenario without expectations is noted, not run (unless --out), and passes.
+    /// Writes no results unless --out is given.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  omnilab check scenarios/quickstart.toml
+  omnilab check scenarios/
+  omnilab check scenarios/holiday_peak.toml --replications 4 --json
+  omnilab check scenarios/ --out results/ci";
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Scenario files, or folders whose *.toml files are all checked.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    paths: Vec<PathBuf>,
+    /// Replications per policy [default: each scenario's].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    replications: Option<u32>,
+    /// Scenario seed [default: each scenario's].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Print only the expectations that fail, and errors.
+    #[arg(long)]
+    quiet: bool,
+    /// Also write each scenario's results to DIR/<scenario name> [default: write none].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print the verdicts as a JSON array on stdout instead of lines.
+    #[arg(long)]
+    json: bool,
+    /// Run even when the estimated memory exceeds what the machine has.
+    #[arg(long)]
+    force: bool,
 }
 
 const RUN_EXAMPLES: &str = "\
@@ -104,6 +155,10 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
+    /// Print the summary (the rows of summary.csv) as a JSON array on stdout instead of the
+    /// table; the result files are written as usual.
+    #[arg(long)]
+    json: bool,
     /// Run even when the estimated memory exceeds what the machine has.
     #[arg(long)]
     force: bool,
@@ -147,6 +202,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Validate(args) => validate(&args),
         Command::Run(args) => run(&args),
+        Command::Check(args) => check(&args),
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("error: {error}");
@@ -177,82 +233,162 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(EXIT_INVALID) })
 }
 
-/// Prints every diagnostic of a scenario that failed to load.
-fn report_invalid(error: &scenario::ScenarioError) -> anyhow::Result<ExitCode> {
-    let mut stderr = std::io::stderr().lock();
+/// Prints every diagnostic of a scenario that failed to load; returns the exit code.
+fn report_invalid(error: &scenario::ScenarioError) -> ExitCode {
     for diagnostic in error.diagnostics() {
-        writeln!(stderr, "{diagnostic}")?;
+        eprintln!("{diagnostic}");
     }
-    Ok(ExitCode::from(EXIT_INVALID))
+    ExitCode::from(EXIT_INVALID)
 }
 
-/// `omnilab run`: load, check the trace and the resources, simulate, write, print the
-/// table. Any failure after loading leaves the previous results folder as it was.
-fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
-    let mut sc = match scenario::load_scenario(&args.scenario) {
-        Ok(sc) => sc,
-        Err(error) => return report_invalid(&error),
-    };
-    if let Some(seed) = args.seed {
+/// What the command line changes in every scenario it loads.
+#[derive(Default)]
+struct Overrides<'a> {
+    seed: Option<u64>,
+    replications: Option<u32>,
+    bound: bool,
+    policies: Option<&'a [String]>,
+}
+
+/// A scenario loaded, checked and ready to simulate, with the command line's overrides.
+struct Job {
+    /// The scenario file, as given.
+    file: PathBuf,
+    scenario: Scenario,
+    expectations: Vec<Expectation>,
+    /// Indices into `scenario.policies`, in report order.
+    policies: Vec<usize>,
+    replications: u32,
+}
+
+/// Loads `file` for `run` or `check`: validates and resolves it, applies the overrides,
+/// and reads its demand trace in full. Prints every problem and returns exit code 2 when
+/// the scenario cannot run.
+fn load_job(file: &Path, overrides: &Overrides<'_>) -> Result<Job, ExitCode> {
+    let (mut sc, expectations) =
+        scenario::load_with_expectations(file).map_err(|error| report_invalid(&error))?;
+    if let Some(seed) = overrides.seed {
         sc.seed = seed;
     }
-    if args.bound {
+    if overrides.bound {
         sc.bound.enabled = true;
     }
-    let policies = match select_policies(&sc, args.policies.as_deref()) {
-        Ok(p) => p,
-        Err(message) => {
-            eprintln!("error: {}: --policies: {message}", args.scenario.display());
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
-    };
+    let policies = select_policies(&sc, overrides.policies).map_err(|message| {
+        eprintln!("error: {}: --policies: {message}", file.display());
+        ExitCode::from(EXIT_INVALID)
+    })?;
     let problems = trace_problems(&sc);
     if !problems.is_empty() {
         problems.iter().for_each(|problem| eprintln!("{problem}"));
-        return Ok(ExitCode::from(EXIT_INVALID));
+        return Err(ExitCode::from(EXIT_INVALID));
     }
-    if let Some(threads) = args.threads {
+
+    let replications = overrides.replications.unwrap_or(sc.replications);
+    Ok(Job { file: file.to_path_buf(), scenario: sc, expectations, policies, replications })
+}
+
+/// How jobs are simulated: the same for `run` and `check`.
+struct Runner {
+    /// Options for every replication, the cancel flag included.
+    options: SimOptions,
+    /// No progress bar.
+    quiet: bool,
+    /// Run even above the memory estimate.
+    force: bool,
+}
+
+impl Runner {
+    /// A runner whose replications stop on Ctrl-C or SIGTERM.
+    fn new(options: SimOptions, quiet: bool, force: bool) -> Runner {
+        let cancel = Cancel::new();
+        stop_on_signals(&cancel);
+        Runner { options: SimOptions { cancel: Some(cancel), ..options }, quiet, force }
+    }
+}
+
+/// Uses `threads` worker threads for every simulation of this process.
+fn use_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(threads) = threads {
         rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global()?;
     }
+    Ok(())
+}
 
-    let replications = args.replications.unwrap_or(sc.replications);
-    if let Err(refusal) = check_resources(args, &sc, replications, policies.len()) {
-        eprintln!("error: {}: {refusal}", args.scenario.display());
-        return Ok(ExitCode::from(EXIT_INVALID));
+/// Simulates every policy of `job` over its replications, after checking the resources it
+/// needs. Prints why and returns the exit code when it is refused, fails or is stopped;
+/// `out` is where its results would go, to say that earlier ones are intact.
+fn simulate(job: &Job, runner: &Runner, out: Option<&Path>) -> Result<Comparison, ExitCode> {
+    let sc = &job.scenario;
+    if let Err(refusal) = check_resources(runner.force, sc, job.replications, job.policies.len()) {
+        eprintln!("error: {}: {refusal}", job.file.display());
+        return Err(ExitCode::from(EXIT_INVALID));
     }
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(&sc.name));
-    let cancel = Cancel::new();
-    stop_on_signals(&cancel);
 
+    let plan = RunPlan {
+        replications: job.replications,
+        policies: job.policies.clone(),
+        options: runner.options.clone(),
+    };
+    let total = plan.policies.len() * job.replications as usize;
+    let bar = progress_bar(runner.quiet, total, &sc.name);
+    let compared = compare(sc, &plan, &|done, _| bar.set_position(done as u64));
+    bar.finish_and_clear();
+    compared.map_err(|error| report_failed_run(&job.file, &error, out))
+}
+
+/// Writes the results of `job` into `out` (atomically); returns the summary rows, or prints
+/// why not and returns exit code 1.
+fn save(job: &Job, comparison: &Comparison, out: &Path) -> Result<Vec<SummaryRow>, ExitCode> {
+    let written = run_info(job, comparison).map_err(|error| error.to_string()).and_then(|info| {
+        write_results(out, &job.scenario, comparison, &info).map_err(|e| e.to_string())
+    });
+    written.map_err(|error| {
+        eprintln!("error: {error}");
+        eprintln!("{}", intact(out));
+        ExitCode::FAILURE
+    })
+}
+
+/// `omnilab run`: load, check the trace and the resources, simulate, write, print the
+/// table (or the summary as JSON). Any failure after loading leaves the previous results
+/// folder as it was.
+fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let overrides = Overrides {
+        seed: args.seed,
+        replications: args.replications,
+        bound: args.bound,
+        policies: args.policies.as_deref(),
+    };
+    let job = match load_job(&args.scenario, &overrides) {
+        Ok(job) => job,
+        Err(code) => return Ok(code),
+    };
+    use_threads(args.threads)?;
+
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(&job.scenario.name));
     let options = SimOptions {
         explain_limit: if args.explain { 2_000 } else { 0 },
         explain_every: 50,
         plant_leak: matches!(args.fault, Some(Fault::Leak)),
         plant_panic: matches!(args.fault, Some(Fault::Panic)),
-        cancel: Some(cancel),
         ..SimOptions::default()
     };
-    let plan = RunPlan { replications, policies, options };
-    let bar = progress_bar(args.quiet, plan.policies.len() * replications as usize);
-    let compared = compare(&sc, &plan, &|done, _| bar.set_position(done as u64));
-    bar.finish_and_clear();
-    let comparison = match compared {
+    let runner = Runner::new(options, args.quiet, args.force);
+    let comparison = match simulate(&job, &runner, Some(&out)) {
         Ok(comparison) => comparison,
-        Err(error) => return Ok(report_failed_run(args, &error, &out)),
+        Err(code) => return Ok(code),
+    };
+    let rows = match save(&job, &comparison, &out) {
+        Ok(rows) => rows,
+        Err(code) => return Ok(code),
     };
 
-    let info = run_info(args, &sc, &comparison, replications)?;
-    let rows = match write_results(&out, &sc, &comparison, &info) {
-        Ok(rows) => rows,
-        Err(error) => {
-            eprintln!("error: {error}");
-            eprintln!("{}", intact(&out));
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    if !args.quiet {
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&summary_json(&rows))?)?;
+    } else if !args.quiet {
+        let (sc, replications) = (&job.scenario, job.replications);
         let baseline = comparison.baseline.map(|b| comparison.policies[b].as_str());
-        let mut stdout = std::io::stdout().lock();
         writeln!(
             stdout,
             "{} ({} days, {} replications)\n",
@@ -264,19 +400,188 @@ fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `omnilab check`: load every scenario (stopping with 2 if any is invalid), then run each
+/// as `run` would and judge its expectations; 0 when all hold, 1 when any does not.
+fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let files = match scenario_files(&args.paths) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    let overrides =
+        Overrides { seed: args.seed, replications: args.replications, ..Overrides::default() };
+    let jobs = match load_jobs(&files, &overrides, args.out.is_some()) {
+        Ok(jobs) => jobs,
+        Err(code) => return Ok(code),
+    };
+    use_threads(args.threads)?;
+
+    let runner = Runner::new(SimOptions::default(), args.quiet, args.force);
+    let mut tally = CheckTally::default();
+    for job in &jobs {
+        let verdicts = match check_job(job, &runner, args)? {
+            Ok(verdicts) => verdicts,
+            Err(code) => return Ok(code),
+        };
+        tally.record(job, &verdicts, args)?;
+    }
+    tally.finish(args)
+}
+
+/// Loads every file before anything runs; every problem of every file is printed. With
+/// `--out`, two scenarios may not share a name (their results would share a folder).
+fn load_jobs(
+    files: &[PathBuf],
+    overrides: &Overrides<'_>,
+    writes_results: bool,
+) -> Result<Vec<Job>, ExitCode> {
+    let loaded: Vec<Result<Job, ExitCode>> =
+        files.iter().map(|file| load_job(file, overrides)).collect();
+    let jobs: Vec<Job> = loaded.into_iter().collect::<Result<_, _>>()?;
+    if writes_results {
+        for (i, job) in jobs.iter().enumerate() {
+            let name = &job.scenario.name;
+            if let Some(first) = jobs[..i].iter().find(|other| other.scenario.name == *name) {
+                eprintln!(
+                    "error: {} and {} are both named \"{name}\": with --out their results \
+                     would share one folder",
+                    first.file.display(),
+                    job.file.display()
+                );
+                return Err(ExitCode::from(EXIT_INVALID));
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+/// Runs one scenario of `check` and judges its expectations (none, without a run, when it
+/// has none and no results are asked for). The inner error is the exit code of a run that
+/// failed or was stopped.
+fn check_job(
+    job: &Job,
+    runner: &Runner,
+    args: &CheckArgs,
+) -> anyhow::Result<Result<Vec<Verdict>, ExitCode>> {
+    if job.expectations.is_empty() && args.out.is_none() {
+        return Ok(Ok(Vec::new()));
+    }
+    let out = args.out.as_ref().map(|dir| dir.join(&job.scenario.name));
+    let comparison = match simulate(job, runner, out.as_deref()) {
+        Ok(comparison) => comparison,
+        Err(code) => return Ok(Err(code)),
+    };
+    let rows = match &out {
+        Some(out) => match save(job, &comparison, out) {
+            Ok(rows) => rows,
+            Err(code) => return Ok(Err(code)),
+        },
+        None => summarize(&comparison),
+    };
+    Ok(Ok(evaluate(&job.expectations, &comparison, &rows)))
+}
+
+/// The verdicts of a check so far, and how they are shown.
+#[derive(Default)]
+struct CheckTally {
+    held: usize,
+    failed: usize,
+    scenarios: usize,
+    /// Every verdict as JSON, for `--json`.
+    json: Vec<serde_json::Value>,
+}
+
+impl CheckTally {
+    /// Counts and prints the verdicts of one scenario (or the note that it has none).
+    fn record(&mut self, job: &Job, verdicts: &[Verdict], args: &CheckArgs) -> anyhow::Result<()> {
+        let name = &job.scenario.name;
+        self.scenarios += 1;
+        if job.expectations.is_empty() && !args.quiet {
+            let note =
+                format!("note: {}: no [[expect]] entries, nothing to check", job.file.display());
+            if args.json {
+                eprintln!("{note}");
+            } else {
+                writeln!(std::io::stdout().lock(), "{note}")?;
+            }
+        }
+
+        let mut stdout = std::io::stdout().lock();
+        for verdict in verdicts {
+            if verdict.held {
+                self.held += 1;
+            } else {
+                self.failed += 1;
+            }
+            if args.json {
+                self.json.push(verdict.to_json(name));
+            } else if !args.quiet || !verdict.held {
+                let status = if verdict.held { "PASS" } else { "FAIL" };
+                writeln!(stdout, "{status} {name}  {}", verdict.line())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Prints the closing line (or the JSON array) and returns the exit code.
+    fn finish(&self, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+        let mut stdout = std::io::stdout().lock();
+        if args.json {
+            let array = serde_json::Value::Array(self.json.clone());
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&array)?)?;
+        } else if !args.quiet || self.failed > 0 {
+            let scenarios = if self.scenarios == 1 { "scenario" } else { "scenarios" };
+            writeln!(
+                stdout,
+                "check: {} held, {} failed, in {} {scenarios}",
+                self.held, self.failed, self.scenarios
+            )?;
+        }
+        Ok(if self.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    }
+}
+
+/// The scenario files named by `paths`: a folder stands for every `*.toml` file in it,
+/// sorted by name, not recursive; anything else is taken as a file (loading says if it is
+/// missing). An error names a folder that cannot be read or holds no scenario.
+fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(path)
+            .map_err(|error| format!("{}: cannot read the folder: {error}", path.display()))?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|file| file.is_file() && file.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        if found.is_empty() {
+            return Err(format!("{}: the folder holds no *.toml scenario", path.display()));
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
+
 /// Exit code for a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
 const EXIT_INTERRUPTED: u8 = 130;
 
-/// Refuses a run whose estimated memory exceeds the machine's, unless `--force`.
+/// Refuses a run whose estimated memory exceeds the machine's, unless `force`.
 fn check_resources(
-    args: &RunArgs,
+    force: bool,
     sc: &Scenario,
     replications: u32,
     policies: usize,
 ) -> Result<(), guard::GuardError> {
     let estimate = guard::estimate(sc, replications, policies, rayon::current_num_threads());
     tracing::debug!(%estimate, memory = estimate.memory_bytes, "resource estimate");
-    if args.force {
+    if force {
         return Ok(());
     }
     guard::check(&estimate, &guard::MemoryLimit::of_machine())
@@ -299,28 +604,31 @@ fn stop_on_signals(cancel: &Cancel) {
 }
 
 /// Reports a comparison that did not finish and returns the exit code: 130 for Ctrl-C, 2 for
-/// input the simulator could not use (a trace, sampling tables), 1 for a bug.
-fn report_failed_run(args: &RunArgs, error: &RunError, out: &std::path::Path) -> ExitCode {
+/// input the simulator could not use (a trace, sampling tables), 1 for a bug. `out`, when
+/// results were to be written, is named to say earlier ones are intact.
+fn report_failed_run(file: &Path, error: &RunError, out: Option<&Path>) -> ExitCode {
     let code = match &error.source {
         SimError::Cancelled => {
             eprintln!("interrupted: stopped before any result was written");
             EXIT_INTERRUPTED
         }
         SimError::Trace(_) | SimError::Prepare(_) => {
-            eprintln!("error: {}: {}", args.scenario.display(), error.source);
+            eprintln!("error: {}: {}", file.display(), error.source);
             EXIT_INVALID
         }
         _ => {
-            eprintln!("error: {}: {error}", args.scenario.display());
+            eprintln!("error: {}: {error}", file.display());
             1
         }
     };
-    eprintln!("{}", intact(out));
+    if let Some(out) = out {
+        eprintln!("{}", intact(out));
+    }
     ExitCode::from(code)
 }
 
 /// The sentence that tells the user their earlier results were not touched.
-fn intact(out: &std::path::Path) -> String {
+fn intact(out: &Path) -> String {
     if out.exists() {
         format!("the previous results in {} are intact", out.display())
     } else {
@@ -368,34 +676,31 @@ fn trace_problems(sc: &Scenario) -> Vec<String> {
     }
 }
 
-/// A progress bar on stderr when it is a terminal and the user did not ask for quiet.
-fn progress_bar(quiet: bool, total: usize) -> ProgressBar {
+/// A progress bar on stderr, named `name`, when it is a terminal and the user did not ask
+/// for quiet.
+fn progress_bar(quiet: bool, total: usize, name: &str) -> ProgressBar {
     let target = if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
     let bar = ProgressBar::with_draw_target(Some(total as u64), target);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {elapsed}")
-    {
+    let template = "{msg} {bar:40} {pos}/{len} replications  {elapsed}";
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
+    bar.set_message(name.to_string());
     bar
 }
 
 /// What run.json records.
-fn run_info(
-    args: &RunArgs,
-    sc: &Scenario,
-    c: &omnilab::experiment::Comparison,
-    replications: u32,
-) -> anyhow::Result<RunInfo> {
+fn run_info(job: &Job, c: &Comparison) -> anyhow::Result<RunInfo> {
     use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(&args.scenario)?;
+    let bytes = std::fs::read(&job.file)?;
     let hash: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     Ok(RunInfo {
         omnilab_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: sc.name.clone(),
-        scenario_file: args.scenario.display().to_string(),
+        scenario: job.scenario.name.clone(),
+        scenario_file: job.file.display().to_string(),
         scenario_sha256: hash,
-        seed: sc.seed,
-        replications,
+        seed: job.scenario.seed,
+        replications: job.replications,
         policies: c.policies.clone(),
         baseline: c.baseline.map(|b| c.policies[b].clone()),
         threads: rayon::current_num_threads(),

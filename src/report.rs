@@ -10,7 +10,7 @@
 
 pub mod charts;
 pub mod html;
-mod metrics;
+pub(crate) mod metrics;
 mod summary;
 mod table;
 
@@ -18,7 +18,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use summary::{SummaryRow, summarize};
+pub use summary::{SummaryRow, paired_difference, summarize};
 pub use table::render as render_table;
 
 use crate::experiment::Comparison;
@@ -265,23 +265,25 @@ where
     w.flush().map_err(|source| ReportError::Io { path: path.to_path_buf(), source })
 }
 
+/// The columns of `summary.csv`, which are also the keys of [`summary_json`]'s objects.
+const SUMMARY_COLUMNS: [&str; 11] = [
+    "policy",
+    "channel",
+    "metric",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "replications",
+    "diff_mean",
+    "diff_ci95_low",
+    "diff_ci95_high",
+    "significant",
+];
+
 fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
-    let header = [
-        "policy",
-        "channel",
-        "metric",
-        "mean",
-        "ci95_low",
-        "ci95_high",
-        "replications",
-        "diff_mean",
-        "diff_ci95_low",
-        "diff_ci95_high",
-        "significant",
-    ];
     write_rows(
         path,
-        &header,
+        &SUMMARY_COLUMNS,
         rows.iter().map(|r| {
             let (dm, dl, dh, sig) = match r.diff {
                 Some(d) => (num(d.mean), num(d.low), num(d.high), d.excludes_zero().to_string()),
@@ -302,6 +304,32 @@ fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
             ]
         }),
     )
+}
+
+/// The rows of `summary.csv` as a JSON array of objects with the same keys, for `omnilab
+/// run --json`: numbers as numbers, `null` where the CSV cell is empty (no interval from a
+/// single replication, no difference for the baseline).
+pub fn summary_json(rows: &[SummaryRow]) -> serde_json::Value {
+    let finite = |v: f64| v.is_finite().then_some(v);
+    let objects = rows.iter().map(|r| {
+        let diff = r.diff;
+        let values = [
+            serde_json::json!(r.policy),
+            serde_json::json!(r.scope.as_str()),
+            serde_json::json!(r.metric),
+            serde_json::json!(finite(r.interval.mean)),
+            serde_json::json!(finite(r.interval.low)),
+            serde_json::json!(finite(r.interval.high)),
+            serde_json::json!(r.interval.n),
+            serde_json::json!(diff.and_then(|d| finite(d.mean))),
+            serde_json::json!(diff.and_then(|d| finite(d.low))),
+            serde_json::json!(diff.and_then(|d| finite(d.high))),
+            serde_json::json!(diff.map(|d| d.excludes_zero())),
+        ];
+        let fields = SUMMARY_COLUMNS.iter().map(|c| c.to_string()).zip(values);
+        serde_json::Value::Object(fields.collect())
+    });
+    serde_json::Value::Array(objects.collect())
 }
 
 fn write_kpis(path: &Path, c: &Comparison) -> Result<(), ReportError> {
@@ -451,6 +479,29 @@ mod tests {
         assert!(live.exists() && other.exists());
         assert!(!stale.exists());
         assert_eq!(content(&dir), "kept");
+    }
+
+    #[test]
+    fn the_summary_as_json_has_the_csv_columns_and_nulls_for_empty_cells() {
+        use crate::sim::Scope;
+        use crate::stats::Interval;
+        let row = SummaryRow {
+            policy: "nearest".into(),
+            scope: Scope::All,
+            metric: "otif",
+            interval: Interval { mean: 0.9, low: f64::NAN, high: f64::NAN, n: 1 },
+            diff: Some(Interval { mean: 0.01, low: 0.005, high: 0.015, n: 1 }),
+        };
+        let json = summary_json(&[row]);
+        let object = json[0].as_object().expect("an object");
+        let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        let mut columns = SUMMARY_COLUMNS.to_vec();
+        columns.sort_unstable();
+        assert_eq!(keys, columns);
+        assert_eq!(json[0]["mean"], 0.9);
+        assert_eq!(json[0]["ci95_low"], serde_json::Value::Null);
+        assert_eq!(json[0]["replications"], 1);
+        assert_eq!(json[0]["significant"], true);
     }
 
     #[test]

@@ -190,14 +190,16 @@ mod validate;
 
 use std::path::Path;
 
+use crate::expect::Expectation;
+
 pub use error::{Diagnostic, ScenarioError};
 pub use file::{
     BoundFile, Capability, CarrierFile, CatalogFile, Channel, ChannelFile, ChannelShares,
-    ChannelsFile, DEFAULT_ZONE_COUNT, DemandFile, ExecutionFile, Fallback, Filter, Hours,
-    InventoryFile, ItemFile, LaneFile, LaneTerms, NetworkFile, NodeFile, NodeKind, NodeSettings,
-    PickTime, Placement, PolicyFile, PolicyKind, Preset, ReturnsFile, ScenarioFile, SortField,
-    SortKey, SortOrder, Split, StockFile, StoreToStoreTerms, StoresFile, SupplyFile, SupportFile,
-    TransfersFile, Weekday, parse_clock,
+    ChannelsFile, DEFAULT_ZONE_COUNT, DemandFile, ExecutionFile, ExpectFile, Fallback, Filter,
+    Hours, InventoryFile, ItemFile, Judged, LaneFile, LaneTerms, NetworkFile, NodeFile, NodeKind,
+    NodeSettings, PickTime, Placement, PolicyFile, PolicyKind, Preset, ReturnsFile, ScenarioFile,
+    SortField, SortKey, SortOrder, Split, StockFile, StoreToStoreTerms, StoresFile, SupplyFile,
+    SupportFile, TransfersFile, Weekday, parse_clock,
 };
 pub use locate::Locator;
 pub use resolve::{ResolveIssue, resolve, resolve_all};
@@ -227,10 +229,39 @@ pub fn load(path: &Path) -> Result<ScenarioFile, ScenarioError> {
     reason = "errors are rare, one per file, and never on a hot path"
 )]
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_with_expectations(path).map(|(scenario, _)| scenario)
+}
+
+/// Reads, validates and resolves the scenario file at `path` like [`load_scenario`], and
+/// returns its `[[expect]]` entries too: what `omnilab check` runs and judges.
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are rare, one per file, and never on a hot path"
+)]
+pub fn load_with_expectations(path: &Path) -> Result<(Scenario, Vec<Expectation>), ScenarioError> {
     let text = read_text(path)?;
     let file = parse_str(&text, path)?;
-    resolve_all(&file, path).map_err(|issues| {
-        let locator = Locator::new(&text);
+    let scenario = resolve_located(&file, &text, path)?;
+    let expectations = file
+        .expect
+        .iter()
+        .map(|entry| Expectation::from_file(entry).expect("validation accepts known channels"))
+        .collect();
+    Ok((scenario, expectations))
+}
+
+/// Resolves a validated file, locating what only resolution finds in its `text`.
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are rare, one per file, and never on a hot path"
+)]
+fn resolve_located(
+    file: &ScenarioFile,
+    text: &str,
+    path: &Path,
+) -> Result<Scenario, ScenarioError> {
+    resolve_all(file, path).map_err(|issues| {
+        let locator = Locator::new(text);
         let mut diagnostics: Vec<Diagnostic> = issues
             .into_iter()
             .map(|issue| {

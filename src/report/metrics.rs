@@ -5,6 +5,12 @@
 //! `docs/metrics.md`; a metric this table does not know is shown as a plain number with no
 //! preferred direction, so a new simulator metric never breaks a report. Pure text: nothing
 //! here draws, writes files or knows about policies.
+//!
+//! The table is also the one list of metric names the rest of the crate checks against:
+//! [`is_summary_metric`] says which names an `[[expect]]` may use (every metric of
+//! `summary.csv`), [`needs_bound`] which exist only with the hindsight bound. A test runs a
+//! small scenario and checks that every metric its summary reports is listed here, so a new
+//! simulator metric must be added to the table before a scenario can set expectations on it.
 
 /// What a metric counts, which decides how its values are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +63,7 @@ pub(crate) const HEADLINE: [&str; 7] = [
 ];
 
 /// Label, unit and better direction of every metric in `docs/metrics.md`.
-const KNOWN: [(&str, &str, Unit, Better); 43] = [
+const KNOWN: [(&str, &str, Unit, Better); 52] = [
     ("orders_demanded", "Orders demanded", Unit::Count, Better::Neither),
     ("orders", "Orders accepted", Unit::Count, Better::Neither),
     ("otif", "OTIF (on time in full)", Unit::Share, Better::Higher),
@@ -106,7 +112,53 @@ const KNOWN: [(&str, &str, Unit, Better); 43] = [
     ("picks", "Picks", Unit::Count, Better::Neither),
     ("shipments", "Shipments", Unit::Count, Better::Neither),
     ("short_pick_units", "Short-picked units", Unit::Count, Better::Lower),
+    ("lp_fallbacks", "LP fallbacks", Unit::Count, Better::Lower),
+    ("lp_batches", "LP batches solved", Unit::Count, Better::Neither),
+    ("lp_batch_orders_mean", "Orders per LP batch", Unit::Number, Better::Neither),
+    ("lp_dual_solves", "Pricing LPs solved", Unit::Count, Better::Neither),
+    ("objective_cost_per_order", "Objective per order", Unit::Currency, Better::Lower),
+    ("hindsight_bound_per_order", "Hindsight bound per order", Unit::Currency, Better::Neither),
+    ("hindsight_gap", "Gap to the hindsight bound", Unit::Share, Better::Lower),
+    ("hindsight_unserved_units", "Units the bound cannot serve", Unit::Count, Better::Neither),
+    ("gap_closed", "Share of the baseline's gap closed", Unit::Share, Better::Higher),
 ];
+
+/// Metrics of `nodes.csv` only, which `summary.csv` never reports.
+const NODE_ONLY: [&str; 4] = ["utilization", "picks", "shipments", "short_pick_units"];
+
+/// Metrics reported only when the hindsight bound is computed.
+const WITH_BOUND: [&str; 5] = [
+    "objective_cost_per_order",
+    "hindsight_bound_per_order",
+    "hindsight_gap",
+    "hindsight_unserved_units",
+    "gap_closed",
+];
+
+/// Metrics the summary derives across replications, which have no value per replication
+/// (so no paired difference either), and which the baseline policy never has.
+const DERIVED: [&str; 1] = ["gap_closed"];
+
+/// Every metric `summary.csv` may report, in table order.
+pub(crate) fn summary_metrics() -> impl Iterator<Item = &'static str> {
+    KNOWN.iter().map(|(name, ..)| *name).filter(|name| !NODE_ONLY.contains(name))
+}
+
+/// Whether `summary.csv` may report `metric`.
+pub(crate) fn is_summary_metric(metric: &str) -> bool {
+    summary_metrics().any(|name| name == metric)
+}
+
+/// Whether `metric` exists only when the hindsight bound is computed.
+pub(crate) fn needs_bound(metric: &str) -> bool {
+    WITH_BOUND.contains(&metric)
+}
+
+/// Whether `metric` is derived by the summary, with no value per replication: it has no
+/// paired difference and is never reported for the baseline.
+pub(crate) fn is_derived(metric: &str) -> bool {
+    DERIVED.contains(&metric)
+}
 
 /// How `metric` is shown; unknown metrics get their own name as label and no unit.
 pub(crate) fn describe(metric: &'static str) -> MetricInfo {
@@ -248,6 +300,17 @@ mod tests {
         }
         assert_eq!(describe("otif").better, Better::Higher);
         assert_eq!(describe("cost_to_serve_per_order").unit, Unit::Currency);
+    }
+
+    #[test]
+    fn summary_metrics_leave_out_node_metrics_and_know_the_bound() {
+        assert!(is_summary_metric("otif") && is_summary_metric("gap_closed"));
+        assert!(!is_summary_metric("picks") && !is_summary_metric("otf"));
+        assert!(needs_bound("hindsight_gap") && !needs_bound("otif"));
+        assert!(is_derived("gap_closed") && !is_derived("hindsight_gap"));
+        for name in NODE_ONLY.iter().chain(&WITH_BOUND).chain(&DERIVED) {
+            assert!(KNOWN.iter().any(|(known, ..)| known == name), "{name} is not in KNOWN");
+        }
     }
 
     #[test]

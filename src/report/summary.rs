@@ -1,5 +1,6 @@
 //! Summaries over replications: each KPI's mean with its 95% interval per policy and
-//! channel, and its paired difference from the baseline policy.
+//! channel, and its paired difference from the baseline policy (or, through
+//! [`paired_difference`], from any other policy).
 
 use std::collections::HashMap;
 
@@ -111,6 +112,27 @@ fn gap_closed(comparison: &Comparison, all: &[Series], p: usize) -> Option<Inter
         })
         .collect();
     (!values.is_empty()).then(|| mean_interval(&values))
+}
+
+/// The paired 95% interval of `policy - versus` for one metric in one scope, over the
+/// replications where both policies report it: what `summary.csv` gives as the difference
+/// from the baseline, for any two policies of `comparison`. `None` when either policy was
+/// not run or no replication reports the metric for both.
+pub fn paired_difference(
+    comparison: &Comparison,
+    policy: &str,
+    versus: &str,
+    scope: Scope,
+    metric: &str,
+) -> Option<Interval> {
+    let index = |name: &str| comparison.policies.iter().position(|p| p == name);
+    let (p, v) = (index(policy)?, index(versus)?);
+    let mut order = Vec::new();
+    let (own, other) = (series(comparison, p, &mut order), series(comparison, v, &mut order));
+    let values = |all: &Series| {
+        all.iter().find(|((s, m), _)| *s == scope && *m == metric).map(|(_, values)| values.clone())
+    };
+    Some(paired(&values(&own)?, &values(&other)?)).filter(|i| i.n > 0)
 }
 
 /// The paired interval over replications where both series have a value.

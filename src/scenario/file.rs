@@ -1,7 +1,7 @@
 //! The serde-facing scenario types: `ScenarioFile` and one struct per TOML section, exactly as
 //! the file spells them. `network` holds the types of `[network]`, `[carrier]` and
 //! `[transfers]`; `demand` those of the catalog, inventory, demand and behaviour sections;
-//! `policy` those of `[[policies]]`.
+//! `policy` those of `[[policies]]`; `expect` those of `[[expect]]`.
 //!
 //! These types only describe what a scenario file may say. Every struct rejects unknown keys
 //! (`deny_unknown_fields`), enumerations are typed so a misspelled name fails with the list of
@@ -11,6 +11,7 @@
 //! no resolution into the engine's types: serde derives stay at this edge.
 
 mod demand;
+mod expect;
 mod network;
 mod policy;
 
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use demand::*;
+pub use expect::*;
 pub use network::*;
 pub use policy::*;
 
@@ -85,6 +87,9 @@ pub struct ScenarioFile {
     /// The hindsight bound.
     #[serde(default)]
     pub bound: BoundFile,
+    /// Expectations `omnilab check` holds the results to.
+    #[serde(default)]
+    pub expect: Vec<ExpectFile>,
 }
 
 impl ScenarioFile {

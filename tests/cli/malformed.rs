@@ -1,6 +1,7 @@
-//! Malformed input, through both `omnilab validate` and `omnilab run`: every case exits with
-//! code 2, prints a line `error: <file>:<line>:...` with the key words of its message (the
-//! field path and what is wrong), prints nothing on stdout, and `run` writes no results.
+//! Malformed input, through `omnilab validate`, `omnilab run` and `omnilab check`: every case
+//! exits with code 2, prints a line `error: <file>:<line>:...` with the key words of its
+//! message (the field path and what is wrong), prints nothing on stdout, and `run` and
+//! `check` write no results (`check` loads every file before it runs any).
 //!
 //! Cases are one table: the fixture (a scenario under `tests/fixtures/`), the file and line
 //! the message must start with (the scenario, or the trace or city table it names), and the
@@ -210,6 +211,62 @@ const CASES: &[Case] = &[
         "m:more_stores_than_cities.toml:14:",
         &["network.stores.count:", "must be <= 971"],
     ),
+    // Expectations of `omnilab check` (`[[expect]]`).
+    case(
+        "m:expect_unknown_policy.toml",
+        "m:expect_unknown_policy.toml:34:",
+        &["expect[0].policy:", "unknown policy \"nearst\""],
+    ),
+    case(
+        "m:expect_unknown_versus.toml",
+        "m:expect_unknown_versus.toml:35:",
+        &["expect[0].versus:", "unknown policy \"greedy_cost\""],
+    ),
+    case(
+        "m:expect_versus_itself.toml",
+        "m:expect_versus_itself.toml:35:",
+        &["expect[0].versus:", "must differ from policy"],
+    ),
+    case(
+        "m:expect_unknown_metric.toml",
+        "m:expect_unknown_metric.toml:35:",
+        &["expect[0].metric:", "unknown metric \"on_time_rate\""],
+    ),
+    case(
+        "m:expect_unknown_channel.toml",
+        "m:expect_unknown_channel.toml:36:",
+        &["expect[0].channel:", "unknown channel \"phone\""],
+    ),
+    case(
+        "m:expect_without_bounds.toml",
+        "m:expect_without_bounds.toml:33:",
+        &["expect[0]:", "needs min, max or both"],
+    ),
+    case(
+        "m:expect_min_above_max.toml",
+        "m:expect_min_above_max.toml:36:",
+        &["expect[0].min:", "must be <= max (0.9), found 0.95"],
+    ),
+    case(
+        "m:expect_nan_bound.toml",
+        "m:expect_nan_bound.toml:36:",
+        &["expect[0].max:", "finite number, found NaN"],
+    ),
+    case(
+        "m:expect_negative_tolerance.toml",
+        "m:expect_negative_tolerance.toml:38:",
+        &["expect[0].tolerance:", "must be >= 0, found -0.01"],
+    ),
+    case(
+        "m:expect_gap_without_bound.toml",
+        "m:expect_gap_without_bound.toml:35:",
+        &["expect[0].metric:", "only with the hindsight bound"],
+    ),
+    case(
+        "m:expect_unknown_judgement.toml",
+        "m:expect_unknown_judgement.toml:37:",
+        &["expect[0].by:", "\"median\", expected one of mean, interval"],
+    ),
     // Files the scenario names: missing, or broken inside.
     case(
         "i:missing_trace.toml",
@@ -375,4 +432,25 @@ fn run_rejects_every_malformed_input_and_writes_nothing() {
     );
     let leftovers = std::fs::read_dir(dir.path()).expect("temp dir").count();
     assert_eq!(leftovers, 0, "no staging folder is left behind");
+}
+
+#[test]
+fn check_loads_every_file_first_and_reports_each_problem() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("results");
+    let mut args = vec!["check".to_string(), "--out".into(), out.display().to_string()];
+    args.extend(CASES.iter().map(|case| expand(case.scenario)));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = omnilab(&args);
+
+    let failures: Vec<String> =
+        CASES.iter().filter_map(|case| check(case, "check", &output)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
+    assert!(!out.exists(), "nothing runs when any file is invalid");
 }
