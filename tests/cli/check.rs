@@ -148,8 +148,10 @@ fn run_json_prints_the_summary_rows_and_still_writes_the_files() {
 
 #[test]
 fn ctrl_c_stops_a_check_with_130() {
+    let dir = tempfile::tempdir().expect("temp dir");
     let child = Command::new(env!("CARGO_BIN_EXE_omnilab"))
-        .args(["check", "scenarios/quickstart.toml", "--replications", "30", "--quiet"])
+        .args(["check", "scenarios/quickstart.toml", "--replications", "30", "--quiet", "--out"])
+        .arg(dir.path())
         .current_dir(repository())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -162,4 +164,5 @@ fn ctrl_c_stops_a_check_with_130() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("temp dir").count(), 0, "nothing written");
 }
