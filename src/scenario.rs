@@ -180,6 +180,40 @@
 //!   `asc`; `dc_first` ranks distribution centers before stores).
 //! - `split`: `never`, `up_to` (needs `max_shipments`, 2 to 100) or `free`.
 //! - `fallback`: `cancel`, or a preset name to route with when no node passes the filters.
+//!
+//! ## `[[expect]]`: expectations for `omnilab check`
+//!
+//! Each entry states what a run's results must show; `omnilab check` runs the scenario and
+//! exits with 1 if any does not hold (see [`crate::expect`]). Absolute: a policy's metric
+//! against bounds. Relative (with `versus`): the paired difference `policy - versus` over
+//! the common replications against the bounds.
+//!
+//! ```toml
+//! [[expect]]
+//! policy = "nearest"
+//! metric = "otif"
+//! min = 0.95
+//!
+//! [[expect]]
+//! policy = "min_split"
+//! versus = "nearest"
+//! metric = "split_rate"
+//! max = 0.0
+//! tolerance = 0.002
+//! by = "interval"
+//! ```
+//!
+//! | key | meaning | rule, default |
+//! |---|---|---|
+//! | `policy` | the policy judged | **required**, a `[[policies]]` name |
+//! | `versus` | makes the expectation relative: the bounds apply to `policy - versus` | a `[[policies]]` name other than `policy` |
+//! | `metric` | what is judged | **required**, a metric of `summary.csv` (`docs/metrics.md`); the bound's metrics (`hindsight_gap`, `gap_closed`, ...) need `[bound] enabled = true`; `gap_closed` has no paired difference and no value for the baseline |
+//! | `channel` | which rows | `all` (default), `web`, `bopis`, `marketplace`, `walk_in` |
+//! | `min`, `max` | the bounds | at least one; finite; `min <= max` |
+//! | `tolerance` | slack: the bounds become `min - tolerance`, `max + tolerance` | >= 0, default 0 |
+//! | `by` | `mean`: the mean over replications must lie within the bounds; `interval`: the whole 95% interval must | default `mean` |
+//!
+//! A metric that no replication reported (a channel without orders) does not hold.
 
 mod error;
 pub mod file;

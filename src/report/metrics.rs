@@ -313,6 +313,38 @@ mod tests {
         }
     }
 
+    /// Runs the small test network with every kind of policy and the hindsight bound, and
+    /// checks that the table lists every metric its summary reports: the list scenario
+    /// validation checks `[[expect]]` metrics against is complete.
+    #[test]
+    fn every_metric_a_run_summarizes_is_in_the_table() {
+        use crate::experiment::{RunPlan, compare};
+        use crate::report::summarize;
+        use crate::scenario::{parse_str, resolve};
+
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small.toml");
+        let text = std::fs::read_to_string(&path).expect("the small fixture reads")
+            + "\n[[policies]]\nname = \"lp_batch\"\nkind = \"lp_batch\"\n\
+               \n[[policies]]\nname = \"lp_dual\"\nkind = \"lp_dual\"\n\
+               \n[bound]\nenabled = true\n";
+        let file = parse_str(&text, &path).expect("the extended fixture is valid");
+        let scenario = resolve(&file, &path).expect("the extended fixture resolves");
+        let plan = RunPlan {
+            replications: 1,
+            policies: (0..scenario.policies.len()).collect(),
+            ..RunPlan::default()
+        };
+        let rows = summarize(&compare(&scenario, &plan, &|_, _| {}).expect("the run completes"));
+
+        let unlisted: Vec<&str> =
+            rows.iter().map(|r| r.metric).filter(|m| !is_summary_metric(m)).collect();
+        assert!(unlisted.is_empty(), "metrics missing from KNOWN: {unlisted:?}");
+        for metric in ["lp_batches", "lp_dual_solves", "hindsight_gap", "gap_closed", "otif"] {
+            assert!(rows.iter().any(|r| r.metric == metric), "the run did not report {metric}");
+        }
+    }
+
     #[test]
     fn an_unknown_metric_is_a_plain_number_named_by_itself() {
         let info = describe("something_new");
