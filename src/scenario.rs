@@ -213,7 +213,8 @@
 //! | `tolerance` | slack: the bounds become `min - tolerance`, `max + tolerance` | >= 0, default 0 |
 //! | `by` | `mean`: the mean over replications must lie within the bounds; `interval`: the whole 95% interval must | default `mean` |
 //!
-//! A metric that no replication reported (a channel without orders) does not hold.
+//! An expectation on a metric no replication reported (a channel without orders) does not
+//! hold, nor does one with `by = "interval"` run with a single replication (no interval).
 
 mod error;
 pub mod file;

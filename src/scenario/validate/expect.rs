@@ -159,8 +159,8 @@ mod tests {
 
     #[test]
     fn metrics_must_be_in_the_summary() {
-        let file = with(ExpectFile { metric: "otfi".into(), ..otif_floor() });
-        assert_only_issue(&file, "expect[0].metric", "unknown metric \"otfi\"");
+        let file = with(ExpectFile { metric: "otf".into(), ..otif_floor() });
+        assert_only_issue(&file, "expect[0].metric", "unknown metric \"otf\"");
         assert_eq!(issues(&file)[0].hint.as_deref(), Some("did you mean `otif`?"));
         let file = with(ExpectFile { metric: "picks".into(), ..otif_floor() });
         assert_only_issue(&file, "expect[0].metric", "unknown metric \"picks\"");
