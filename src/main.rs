@@ -421,7 +421,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let runner = Runner::new(SimOptions::default(), args.quiet, args.force);
     let mut tally = CheckTally::default();
     for job in &jobs {
-        let verdicts = match check_job(job, &runner, args)? {
+        let verdicts = match check_job(job, &runner, args) {
             Ok(verdicts) => verdicts,
             Err(code) => return Ok(code),
         };
@@ -458,29 +458,19 @@ fn load_jobs(
 }
 
 /// Runs one scenario of `check` and judges its expectations (none, without a run, when it
-/// has none and no results are asked for). The inner error is the exit code of a run that
-/// failed or was stopped.
-fn check_job(
-    job: &Job,
-    runner: &Runner,
-    args: &CheckArgs,
-) -> anyhow::Result<Result<Vec<Verdict>, ExitCode>> {
+/// has none and no results are asked for); the error is the exit code of a run that failed
+/// or was stopped.
+fn check_job(job: &Job, runner: &Runner, args: &CheckArgs) -> Result<Vec<Verdict>, ExitCode> {
     if job.expectations.is_empty() && args.out.is_none() {
-        return Ok(Ok(Vec::new()));
+        return Ok(Vec::new());
     }
     let out = args.out.as_ref().map(|dir| dir.join(&job.scenario.name));
-    let comparison = match simulate(job, runner, out.as_deref()) {
-        Ok(comparison) => comparison,
-        Err(code) => return Ok(Err(code)),
-    };
+    let comparison = simulate(job, runner, out.as_deref())?;
     let rows = match &out {
-        Some(out) => match save(job, &comparison, out) {
-            Ok(rows) => rows,
-            Err(code) => return Ok(Err(code)),
-        },
+        Some(out) => save(job, &comparison, out)?,
         None => summarize(&comparison),
     };
-    Ok(Ok(evaluate(&job.expectations, &comparison, &rows)))
+    Ok(evaluate(&job.expectations, &comparison, &rows))
 }
 
 /// The verdicts of a check so far, and how they are shown.
