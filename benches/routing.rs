@@ -173,6 +173,7 @@ fn decision_benches(c: &mut Criterion, n: &National, figures: &mut Figures) {
         ledger: &n.ledger,
         capacity: &n.capacity,
         rates: Some(&n.prep.rates),
+        offline: &[],
     };
     let mut group = c.benchmark_group("routing decision, national");
     for name in presets::NAMES {

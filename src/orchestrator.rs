@@ -8,6 +8,10 @@
 //! [`Orchestrator::reroute`] handles a short pick: it asks the policy for another node, or
 //! reports the units it could not place so the caller cancels them.
 //!
+//! Nodes an outage took offline ([`Orchestrator::set_offline`]) are hidden from every policy
+//! through the [`NetworkView`], and the orchestrator refuses to reserve there whatever a
+//! policy plans, so the units are rerouted like a refused reservation.
+//!
 //! Key types: [`Orchestrator`], [`Routed`], [`ShipmentPlan`]. The orchestrator draws no
 //! random numbers and does no I/O; it changes the ledger only by reserving.
 
@@ -70,6 +74,8 @@ pub struct Orchestrator {
     capacity: CapacityBook,
     rates: Option<DemandRates>,
     parcel_log: Option<ParcelLog>,
+    /// Offline nodes by index (an outage); all false normally.
+    offline: Vec<bool>,
 }
 
 /// Units reserved for parcels of orders placed in a window, per (node, sku): what the
@@ -84,7 +90,34 @@ struct ParcelLog {
 impl Orchestrator {
     /// An orchestrator for `network`, with demand rates for days-of-cover keys if known.
     pub fn new(network: &Network, rates: Option<DemandRates>) -> Self {
-        Orchestrator { capacity: CapacityBook::new(network), rates, parcel_log: None }
+        Orchestrator {
+            capacity: CapacityBook::new(network),
+            rates,
+            parcel_log: None,
+            offline: vec![false; network.len()],
+        }
+    }
+
+    /// Takes `node` offline (an outage) or brings it back: while offline, no policy sees it
+    /// and nothing is reserved there.
+    pub fn set_offline(&mut self, node: NodeId, offline: bool) {
+        if let Some(flag) = self.offline.get_mut(node.index()) {
+            *flag = offline;
+        }
+    }
+
+    /// Whether `node` is offline.
+    #[inline]
+    pub fn is_offline(&self, node: NodeId) -> bool {
+        self.offline.get(node.index()).copied().unwrap_or(false)
+    }
+
+    /// Reserves up to `units` at `node` on the live record; nothing at an offline node.
+    fn reserve_at(&self, ledger: &mut Ledger, node: NodeId, sku: SkuId, units: Units) -> Units {
+        if self.is_offline(node) {
+            return 0;
+        }
+        reserve_up_to(ledger, node, sku, units)
     }
 
     /// Starts counting the units reserved for parcels of orders placed in `[from, to)`.
@@ -223,7 +256,7 @@ impl Orchestrator {
             for a in options {
                 exclude.push(a.node);
                 let sku = order.lines[line].sku;
-                let got = reserve_up_to(ledger, a.node, sku, a.units.min(left));
+                let got = self.reserve_at(ledger, a.node, sku, a.units.min(left));
                 self.note(order, a.method, a.node, sku, got);
                 if got > 0 {
                     held.push(Assignment { units: got, ..a });
@@ -246,6 +279,7 @@ impl Orchestrator {
             ledger,
             capacity: &self.capacity,
             rates: self.rates.as_ref(),
+            offline: &self.offline,
         }
     }
 
@@ -263,7 +297,7 @@ impl Orchestrator {
         routed: &mut Routed,
     ) -> (Vec<Assignment>, u32) {
         let sku = order.lines[a.line].sku;
-        let got = reserve_up_to(ledger, a.node, sku, a.units);
+        let got = self.reserve_at(ledger, a.node, sku, a.units);
         self.note(order, a.method, a.node, sku, got);
         let mut held = Vec::new();
         if got > 0 {
@@ -283,7 +317,7 @@ impl Orchestrator {
             }
             for b in options {
                 exclude.push(b.node);
-                let got = reserve_up_to(ledger, b.node, sku, b.units.min(left));
+                let got = self.reserve_at(ledger, b.node, sku, b.units.min(left));
                 self.note(order, b.method, b.node, sku, got);
                 if got > 0 {
                     held.push(Assignment { units: got, ..b });

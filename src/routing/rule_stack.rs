@@ -38,6 +38,10 @@ use crate::ids::{NodeId, SkuId, Units};
 use crate::network::{Capability, NodeKind, great_circle_miles};
 use crate::orders::{Assignment, CancelReason, Channel, Method, Order, Plan, Unserved};
 
+/// What explanations say removed a node that an outage took offline: it fails before any
+/// filter of the stack.
+const OFFLINE: &str = "offline";
+
 /// A rule stack policy: filters, sort keys, split control and fallback.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleStack {
@@ -122,7 +126,8 @@ impl RuleStack {
     }
 
     /// Which filters `node` fails for `units` of a line when it has `atp` units left to
-    /// offer. The capability check comes first when the stack does not list it.
+    /// offer. An offline node fails first; then the capability check when the stack does not
+    /// list it.
     #[allow(clippy::too_many_arguments)]
     fn verdict(
         &self,
@@ -133,6 +138,9 @@ impl RuleStack {
         miles: f64,
         view: &NetworkView<'_>,
     ) -> Verdict {
+        if view.is_offline(node) {
+            return Verdict { removed_by: Some(OFFLINE), capacity_only: false };
+        }
         let capable = self.method(order, node, view).is_some();
         if !capable && !self.filters.contains(&Filter::Capability) {
             return Verdict { removed_by: Some(Filter::Capability.name()), capacity_only: false };

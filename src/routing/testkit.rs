@@ -172,6 +172,7 @@ impl World {
             ledger: &self.ledger,
             capacity: &self.capacity,
             rates: self.rates.as_ref(),
+            offline: &[],
         }
     }
 
