@@ -180,6 +180,29 @@
 //!   `asc`; `dc_first` ranks distribution centers before stores).
 //! - `split`: `never`, `up_to` (needs `max_shipments`, 2 to 100) or `free`.
 //! - `fallback`: `cancel`, or a preset name to route with when no node passes the filters.
+//!
+//! ## `[[disruptions]]`: faults in the model
+//!
+//! Each entry has a `kind` (**required**) and the keys of that kind, no others. Days are
+//! days since the start of the run and may be fractional (`10.5` is noon of day 10); a
+//! window has `start_day` (**required**, in [0, `horizon_days`)) and `end_day`
+//! (**required**, after `start_day`, at most `horizon_days`).
+//!
+//! | kind | keys | effect |
+//! |---|---|---|
+//! | `node_outage` | window, `nodes` (**required**, node names), `reason` (free text) | the nodes are offline: no policy sees them (`offline` in `--explain`), shipments queued there are rerouted by the policy (or cancelled by its fallback), their pickers stop, parcels, pickups, replenishment and returns there wait until they reopen; walk-ins find the store closed |
+//! | `carrier_delay` | window, `extra_days` (in [0, 365]) or `factor` (transit multiplier, in [1, 100]), one of them; `zones` (1-based, default all) | parcels leaving in the window arrive later; promises quoted in it do not know |
+//! | `atp_sync_outage` | window | the ATP feed the storefront and the policies see freezes at its last sync and resyncs at the end |
+//! | `shrink` | `at_day` (**required**, in [0, `horizon_days`)), `nodes` or `node_kind` (one of them), `share` (**required**, [0, 1]) | each position there loses about `share` of its physical units at once, unknown to the record |
+//!
+//! ```toml
+//! [[disruptions]]
+//! kind = "node_outage"
+//! nodes = ["DC-East"]
+//! start_day = 10.5
+//! end_day = 13.5
+//! reason = "weather"
+//! ```
 
 mod error;
 pub mod file;
@@ -193,11 +216,11 @@ use std::path::Path;
 pub use error::{Diagnostic, ScenarioError};
 pub use file::{
     BoundFile, Capability, CarrierFile, CatalogFile, Channel, ChannelFile, ChannelShares,
-    ChannelsFile, DEFAULT_ZONE_COUNT, DemandFile, ExecutionFile, Fallback, Filter, Hours,
-    InventoryFile, ItemFile, LaneFile, LaneTerms, NetworkFile, NodeFile, NodeKind, NodeSettings,
-    PickTime, Placement, PolicyFile, PolicyKind, Preset, ReturnsFile, ScenarioFile, SortField,
-    SortKey, SortOrder, Split, StockFile, StoreToStoreTerms, StoresFile, SupplyFile, SupportFile,
-    TransfersFile, Weekday, parse_clock,
+    ChannelsFile, DEFAULT_ZONE_COUNT, DemandFile, DisruptionFile, DisruptionKind, ExecutionFile,
+    Fallback, Filter, Hours, InventoryFile, ItemFile, LaneFile, LaneTerms, NetworkFile, NodeFile,
+    NodeKind, NodeSettings, PickTime, Placement, PolicyFile, PolicyKind, Preset, ReturnsFile,
+    ScenarioFile, SortField, SortKey, SortOrder, Split, StockFile, StoreToStoreTerms, StoresFile,
+    SupplyFile, SupportFile, TransfersFile, Weekday, parse_clock,
 };
 pub use locate::Locator;
 pub use resolve::{ResolveIssue, resolve, resolve_all};

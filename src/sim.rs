@@ -22,6 +22,7 @@ mod audit;
 mod batch;
 mod bound;
 mod demand;
+mod faults;
 mod fulfil;
 mod kpi;
 mod luck;
@@ -182,6 +183,9 @@ pub fn run_replication(
         scenario.network.nodes.iter().map(|n| n.kind != NodeKind::Vendor).collect();
     let mut kpis = world.tally.finish(&capacities, &fulfilling, measured_days);
     kpis.kpis.extend(world.policy.counters().into_iter().map(|(k, v)| (Scope::All, k, v)));
+    if !scenario.disruptions.is_empty() {
+        kpis.kpis.extend(world.faults.rows().into_iter().map(|(k, v)| (Scope::All, k, v)));
+    }
     if let Some(bound) = &world.bound {
         let sc = scenario;
         kpis.kpis.extend(bound.rows(&sc.network, &sc.catalog, &world.ledger, &world.orch)?);
@@ -255,6 +259,7 @@ impl<'s> World<'s> {
                 .bound
                 .enabled
                 .then(|| bound::BoundLog::new(&sc.network, sc.bound.cancel_penalty)),
+            faults: faults::Faults::new(sc.network.len(), rep_seed),
         };
         if sc.bound.enabled {
             world.orch.log_parcel_units(world.warmup_end, world.arrivals_end);
@@ -267,6 +272,7 @@ impl<'s> World<'s> {
     /// The first arrival of every channel (or of the trace) and the first day start.
     fn schedule_start(&mut self, engine: &mut Engine<Event>) -> Result<(), SimError> {
         engine.schedule(SimTime::ZERO, Event::DayStart);
+        self.schedule_disruptions(engine);
         match self.trace.as_mut() {
             Some(trace) => {
                 if let Some(first) = trace.peek_time()? {

@@ -1,7 +1,7 @@
 //! The serde-facing scenario types: `ScenarioFile` and one struct per TOML section, exactly as
 //! the file spells them. `network` holds the types of `[network]`, `[carrier]` and
 //! `[transfers]`; `demand` those of the catalog, inventory, demand and behaviour sections;
-//! `policy` those of `[[policies]]`.
+//! `policy` those of `[[policies]]`; `disruption` those of `[[disruptions]]`.
 //!
 //! These types only describe what a scenario file may say. Every struct rejects unknown keys
 //! (`deny_unknown_fields`), enumerations are typed so a misspelled name fails with the list of
@@ -11,6 +11,7 @@
 //! no resolution into the engine's types: serde derives stay at this edge.
 
 mod demand;
+mod disruption;
 mod network;
 mod policy;
 
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use demand::*;
+pub use disruption::*;
 pub use network::*;
 pub use policy::*;
 
@@ -85,6 +87,9 @@ pub struct ScenarioFile {
     /// The hindsight bound.
     #[serde(default)]
     pub bound: BoundFile,
+    /// Faults in the model: outages, carrier delay waves, ATP sync outages, shrink events.
+    #[serde(default)]
+    pub disruptions: Vec<DisruptionFile>,
 }
 
 impl ScenarioFile {

@@ -30,6 +30,9 @@ impl World<'_> {
         s: ShipKey,
     ) -> Result<(), SimError> {
         let now = engine.now();
+        if self.orch.is_offline(self.ships[s as usize].node) {
+            return self.reroute_from_offline(engine, s);
+        }
         let ship = &mut self.ships[s as usize];
         ship.status.advance(Status::Released)?;
         ship.queued_at = now;
@@ -60,7 +63,7 @@ impl World<'_> {
     ) -> Result<(), SimError> {
         let now = engine.now();
         let n = self.sc.network.node(node);
-        if !n.hours.is_open(now.second_of_day()) {
+        if !n.hours.is_open(now.second_of_day()) || self.orch.is_offline(node) {
             return Ok(());
         }
         let pickers = n.pickers.max(1);
@@ -246,7 +249,8 @@ impl World<'_> {
             .sum();
         let cost = shipment_cost(&self.sc.network, ship.node, ship.customer, units, weight);
         let miles = great_circle_miles(self.sc.network.node(ship.node).location, ship.customer);
-        let zone = self.sc.network.rate_card.zone_for(miles);
+        let zone_index = self.sc.network.rate_card.zone_index(miles);
+        let zone = *self.sc.network.rate_card.zone_for(miles);
         let late = self.luck.chance(
             ship.luck_key,
             Purpose::CarrierLate,
@@ -254,9 +258,12 @@ impl World<'_> {
             zone.late_probability,
         );
         let days = zone.transit_days + if late { zone.late_days } else { 0 };
+        let counted = ship.counted;
+        let delay = self.carrier_delay(zone_index, days, counted);
         let arrives = SimTime::from_days(now.day() + days)
             .plus(DELIVERY_HOUR * SimTime::HOUR)
-            .max(now.plus(SimTime::HOUR));
+            .max(now.plus(SimTime::HOUR))
+            .plus(delay);
         self.audit_flows.parcel_sent(&self.ships[s as usize]);
         self.add_cost(s, &cost);
         self.served(s);

@@ -28,7 +28,7 @@ fn sku(name: &str, popularity: f64, season_end_day: Option<u32>) -> Sku {
 
 /// One DC near Chicago and stores in Chicago, Milwaukee and Indianapolis, with lanes from
 /// the DC to every store; web, BOPIS and walk-in demand; 20 SKUs.
-fn small_scenario() -> Scenario {
+pub(super) fn small_scenario() -> Scenario {
     let mut dc = Node::new("DC-Joliet", NodeKind::Dc, GeoPoint::new(41.52, -88.08));
     dc.hours = OpeningHours::always();
     let stores = [
@@ -92,6 +92,7 @@ fn small_scenario() -> Scenario {
             .collect(),
         baseline: 0,
         bound: crate::scenario::BoundConfig::default(),
+        disruptions: Vec::new(),
     }
 }
 
@@ -102,7 +103,7 @@ fn restrict_cities(mut table: CityTable) -> CityTable {
     table
 }
 
-fn kpi(out: &RepOutcome, scope: Scope, metric: &str) -> f64 {
+pub(super) fn kpi(out: &RepOutcome, scope: Scope, metric: &str) -> f64 {
     out.kpis
         .kpis
         .iter()

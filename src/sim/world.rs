@@ -1,6 +1,7 @@
 //! The state of one replication under one policy, the closed [`Event`] enum, and the
 //! dispatch from events to the processes (order intake here; picking and delivery in
-//! `fulfil.rs`, returns in `returns.rs`, supply and daily routines in `supply.rs`).
+//! `fulfil.rs`, returns in `returns.rs`, supply and daily routines in `supply.rs`, faults in
+//! `faults.rs`).
 //!
 //! Orders, shipments and returns live in slabs indexed by small ids carried in events, so an
 //! event is a few bytes and `Copy`; finished records are removed so memory follows the work in
@@ -67,6 +68,10 @@ pub enum Event {
     RefurbishDone(ReturnKey),
     /// The open order batch is due for routing (`batch.rs`).
     FlushBatch,
+    /// Disruption `i` of the scenario starts (`faults.rs`).
+    DisruptionStarts(u32),
+    /// Disruption `i` of the scenario ends.
+    DisruptionEnds(u32),
     /// Replenishment units land at a node.
     SupplyArrive {
         /// Receiving node.
@@ -191,6 +196,7 @@ pub struct World<'s> {
     pub(super) upkeep: super::supply::Upkeep,
     pub(super) batch: super::batch::BatchQueue,
     pub(super) bound: Option<super::bound::BoundLog>,
+    pub(super) faults: super::faults::Faults,
 }
 
 impl Handler<Event> for World<'_> {
@@ -199,6 +205,9 @@ impl Handler<Event> for World<'_> {
             return;
         }
         self.ledger.advance_to(engine.now());
+        if self.faults.any_offline() && self.wait_for_node(event) {
+            return;
+        }
         let result = match event {
             Event::Arrival(channel) => self.on_arrival(engine, channel),
             Event::TraceArrival => self.on_trace_arrival(engine),
@@ -218,6 +227,8 @@ impl Handler<Event> for World<'_> {
             Event::RefurbishDone(r) => self.on_refurbish_done(engine, r),
             Event::SupplyArrive { node, sku, units } => self.on_supply_arrive(node, sku, units),
             Event::FlushBatch => self.on_flush_batch(engine),
+            Event::DisruptionStarts(i) => self.on_disruption_starts(engine, i),
+            Event::DisruptionEnds(i) => self.on_disruption_ends(engine, i),
         };
         if let Err(e) = result {
             self.error = Some(e);
@@ -345,8 +356,13 @@ impl World<'_> {
 
     fn walk_in(&mut self, now: SimTime, drawn: &Drawn, counted: bool) {
         let Some(store) = drawn.store else { return };
+        // A store closed by an outage sells nothing.
+        let open = !self.orch.is_offline(store);
         for line in &drawn.lines {
-            let sold = self.ledger.walk_in_sale(store, line.sku, line.units).unwrap_or(0);
+            let sold = match open {
+                true => self.ledger.walk_in_sale(store, line.sku, line.units).unwrap_or(0),
+                false => 0,
+            };
             let sku = self.sc.catalog.sku(line.sku);
             self.tally.walk_in(line.units, sold, sku.margin(), counted);
             if sku.season_end_day.is_some() {
