@@ -8,6 +8,8 @@
 
 #[path = "cli/bound.rs"]
 mod bound;
+#[path = "cli/disruptions.rs"]
+mod disruptions;
 #[path = "cli/fuzz_regressions.rs"]
 mod fuzz_regressions;
 #[path = "cli/malformed.rs"]
