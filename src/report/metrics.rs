@@ -57,7 +57,7 @@ pub(crate) const HEADLINE: [&str; 7] = [
 ];
 
 /// Label, unit and better direction of every metric in `docs/metrics.md`.
-const KNOWN: [(&str, &str, Unit, Better); 43] = [
+const KNOWN: [(&str, &str, Unit, Better); 49] = [
     ("orders_demanded", "Orders demanded", Unit::Count, Better::Neither),
     ("orders", "Orders accepted", Unit::Count, Better::Neither),
     ("otif", "OTIF (on time in full)", Unit::Share, Better::Higher),
@@ -106,6 +106,22 @@ const KNOWN: [(&str, &str, Unit, Better); 43] = [
     ("picks", "Picks", Unit::Count, Better::Neither),
     ("shipments", "Shipments", Unit::Count, Better::Neither),
     ("short_pick_units", "Short-picked units", Unit::Count, Better::Lower),
+    (
+        "outage_released_shipments",
+        "Shipments taken back from offline nodes",
+        Unit::Count,
+        Better::Neither,
+    ),
+    (
+        "outage_rerouted_units",
+        "Units rerouted away from offline nodes",
+        Unit::Count,
+        Better::Neither,
+    ),
+    ("outage_cancelled_units", "Units cancelled at offline nodes", Unit::Count, Better::Lower),
+    ("outage_waits", "Steps that waited for a node to reopen", Unit::Count, Better::Neither),
+    ("carrier_delayed_parcels", "Parcels in a carrier delay wave", Unit::Count, Better::Neither),
+    ("shrink_event_units", "Units lost to shrink events", Unit::Count, Better::Neither),
 ];
 
 /// How `metric` is shown; unknown metrics get their own name as label and no unit.
