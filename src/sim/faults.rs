@@ -10,8 +10,8 @@
 //!   and released during the outage go the same way. Pickers stop starting picks (a pick in
 //!   progress finishes). Parcels waiting for the carrier, pickups made ready or collected at
 //!   a closed store, replenishment and returns arriving there wait until the node reopens
-//!   (a parcel then leaves at the next carrier cut-off). Walk-in shoppers find the store
-//!   closed: a lost sale. The storefront keeps showing the node's ATP (the feed does not
+//!   (a parcel then leaves at the next carrier cut-off); no replenishment leaves it.
+//!   Walk-in shoppers find the store closed: a lost sale. The storefront keeps showing the node's ATP (the feed does not
 //!   know about the outage), so orders it alone could serve are accepted, then cancelled.
 //! - **carrier delay**: parcels departing in the window (in the zones named) arrive later;
 //!   promises quoted in the window are computed as usual, so they do not know.
