@@ -51,4 +51,5 @@ pub mod routing;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 pub mod trace;
