@@ -339,7 +339,9 @@ fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     let comparison = match compared {
         Ok(comparison) => comparison,
-        Err(error) => return Ok(report_failed_run(&args.scenario, &error, &out)),
+        Err(error) => {
+            return Ok(report_failed_run(&args.scenario.display().to_string(), &error, &out));
+        }
     };
 
     let info = run_info(args, &sc, &comparison, replications)?;
@@ -369,6 +371,9 @@ fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 /// them without --shard), write. Nothing runs unless every variant is valid, and any failure
 /// leaves the previous results folder as it was.
 fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
+    // Ctrl-C while the variants are checked stops the sweep before its first replication.
+    let cancel = Cancel::new();
+    stop_on_signals(&cancel);
     let text = match scenario::read_text(&args.scenario) {
         Ok(text) => text,
         Err(error) => return report_invalid(&error),
@@ -413,7 +418,7 @@ fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
     };
     let spec = SweepSpec { shard: args.shard, ..plan.spec(&inputs, baselines) };
     let out = args.out.clone().unwrap_or_else(|| sweep_dir(&base.name, args.shard));
-    run_sweep(args, &plan, &spec, &out)
+    run_sweep(args, &plan, &spec, &out, cancel)
 }
 
 /// Refuses --set flags that would make variants differ in what a sweep keeps fixed.
@@ -434,6 +439,9 @@ fn check_sets(args: &SweepArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// How many invalid variants are described in full; the others are counted.
+const MAX_SHOWN_VARIANTS: usize = 5;
+
 /// Loads every variant and checks what `run` checks (policies, trace, memory), printing
 /// every problem; returns each variant's baseline name, or `None` when any is invalid.
 fn check_variants(
@@ -444,13 +452,17 @@ fn check_variants(
 ) -> Option<Vec<Option<String>>> {
     let mut baselines = Vec::new();
     let mut problems: Vec<String> = Vec::new();
+    let mut invalid = 0;
     for v in 0..plan.variants().len() {
         let variant = format!("variant {v} ({})", plan.describe(v));
         let sc = match plan.load_runnable(v, args.seed, names) {
             Ok((sc, _)) => sc,
             Err(SweepError::Invalid { source, .. }) => {
-                problems.push(format!("error: {variant} is not a valid scenario:"));
-                problems.extend(source.diagnostics().iter().map(|d| format!("  {d}")));
+                invalid += 1;
+                if invalid <= MAX_SHOWN_VARIANTS {
+                    problems.push(format!("error: {variant} is not a valid scenario:"));
+                    problems.extend(source.diagnostics().iter().map(|d| format!("  {d}")));
+                }
                 continue;
             }
             Err(error) => {
@@ -464,6 +476,10 @@ fn check_variants(
         }
         let baseline = sc.policies[sc.baseline].name().to_string();
         baselines.push(names.contains(&baseline).then_some(baseline));
+    }
+    if invalid > MAX_SHOWN_VARIANTS {
+        let hidden = invalid - MAX_SHOWN_VARIANTS;
+        problems.push(format!("... and {hidden} more invalid variants"));
     }
     problems.dedup();
     problems.iter().for_each(|problem| eprintln!("{problem}"));
@@ -485,10 +501,9 @@ fn run_sweep(
     plan: &Sweep,
     spec: &SweepSpec,
     out: &Path,
+    cancel: Cancel,
 ) -> anyhow::Result<ExitCode> {
     let units = sweep::units(args.shard, plan.variants().len(), spec.replications);
-    let cancel = Cancel::new();
-    stop_on_signals(&cancel);
     let options = SimOptions { cancel: Some(cancel), ..SimOptions::default() };
     let bar = progress_bar(args.quiet, units.len(), "variant replications");
     let progress = |done: usize, _: usize| bar.set_position(done as u64);
@@ -497,8 +512,8 @@ fn run_sweep(
     let values = match ran {
         Ok(values) => values,
         Err(SweepError::Run { source, variant, description }) => {
-            eprintln!("variant {variant} ({description}):");
-            return Ok(report_failed_run(&args.scenario, &source, out));
+            let what = format!("{}: variant {variant} ({description})", args.scenario.display());
+            return Ok(report_failed_run(&what, &source, out));
         }
         Err(error) => {
             eprintln!("error: {error}");
@@ -677,19 +692,20 @@ fn stop_on_signals(cancel: &Cancel) {
 }
 
 /// Reports a comparison that did not finish and returns the exit code: 130 for Ctrl-C, 2 for
-/// input the simulator could not use (a trace, sampling tables), 1 for a bug.
-fn report_failed_run(scenario: &Path, error: &RunError, out: &Path) -> ExitCode {
+/// input the simulator could not use (a trace, sampling tables), 1 for a bug. `what` names
+/// what was run (the scenario file, and the variant of a sweep).
+fn report_failed_run(what: &str, error: &RunError, out: &Path) -> ExitCode {
     let code = match &error.source {
         SimError::Cancelled => {
             eprintln!("interrupted: stopped before any result was written");
             EXIT_INTERRUPTED
         }
         SimError::Trace(_) | SimError::Prepare(_) => {
-            eprintln!("error: {}: {}", scenario.display(), error.source);
+            eprintln!("error: {what}: {}", error.source);
             EXIT_INVALID
         }
         _ => {
-            eprintln!("error: {}: {error}", scenario.display());
+            eprintln!("error: {what}: {error}");
             1
         }
     };

@@ -316,12 +316,10 @@ pub fn run(
 
         let jobs_before = start * per_unit;
         let report = |done: usize, _: usize| progress((jobs_before + done) / per_unit, units.len());
-        let comparison = compare_replications(&scenario, &indices, &reps, options, &report)
-            .map_err(|source| SweepError::Run {
-                variant,
-                description: sweep.describe(variant),
-                source,
-            })?;
+        let comparison =
+            compare_replications(&scenario, &indices, &reps, options, &report).map_err(
+                |source| SweepError::Run { variant, description: sweep.describe(variant), source },
+            )?;
 
         for (k, &replication) in reps.iter().enumerate() {
             let rows = comparison.outcomes.iter().map(|o| o[k].kpis.kpis.clone()).collect();

@@ -77,10 +77,8 @@ pub fn summarize_sweep(spec: &SweepSpec, units: &[UnitValues]) -> Vec<SweepRow> 
         let reps: Vec<Vec<&KpiRows>> = (0..spec.policies.len())
             .map(|p| of_variant.iter().map(|u| u.rows[p].as_slice()).collect())
             .collect();
-        let baseline = variant
-            .baseline
-            .as_ref()
-            .and_then(|name| spec.policies.iter().position(|p| p == name));
+        let baseline =
+            variant.baseline.as_ref().and_then(|name| spec.policies.iter().position(|p| p == name));
         let summary = summarize_replications(&spec.policies, baseline, &reps);
         rows.extend(summary.into_iter().map(|row| SweepRow { variant: variant.variant, row }));
     }
@@ -186,10 +184,14 @@ fn read_values(path: &Path, spec: &SweepSpec) -> Result<Vec<UnitValues>, ReadErr
     let mut units: BTreeMap<Unit, Vec<Vec<(Scope, &'static str, f64)>>> = BTreeMap::new();
     let mut seen = HashSet::new();
     for record in reader.records() {
-        let record = record.map_err(|source| ReadError::Csv { path: path.to_path_buf(), source })?;
+        let record =
+            record.map_err(|source| ReadError::Csv { path: path.to_path_buf(), source })?;
         let line = record.position().map_or(0, |p| p.line());
-        let row = parse_row(&record, spec)
-            .map_err(|message| ReadError::Row { path: path.to_path_buf(), line, message })?;
+        let row = parse_row(&record, spec).map_err(|message| ReadError::Row {
+            path: path.to_path_buf(),
+            line,
+            message,
+        })?;
         if !seen.insert((row.unit, row.policy, row.scope, row.metric)) {
             let message = format!("repeats the value of {} {}", row.scope.as_str(), row.metric);
             return Err(ReadError::Row { path: path.to_path_buf(), line, message });

@@ -213,7 +213,10 @@ mod tests {
 
     #[test]
     fn values_are_toml_and_bare_words_are_strings() {
-        assert_eq!(rendered("a.b=1,2.5,true,nearest,\"x y\""), ["1", "2.5", "true", "nearest", "x y"]);
+        assert_eq!(
+            rendered("a.b=1,2.5,true,nearest,\"x y\""),
+            ["1", "2.5", "true", "nearest", "x y"]
+        );
         assert!(set("a=1,2").values.iter().all(|v| v.as_integer().is_some()));
         assert!(set("a=1.0").values[0].as_float().is_some());
         assert_eq!(set("a=nearest").values[0].as_str(), Some("nearest"));

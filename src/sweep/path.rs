@@ -307,7 +307,8 @@ mod tests {
 
     #[test]
     fn malformed_paths_are_refused() {
-        for bad in ["", ".a", "a.", "a..b", "[0]", "a[", "a[x]", "a[-1]", "a[0", "a]0[", "a b", "a=b"]
+        for bad in
+            ["", ".a", "a.", "a..b", "[0]", "a[", "a[x]", "a[-1]", "a[0", "a]0[", "a b", "a=b"]
         {
             let error = bad.parse::<ParamPath>().expect_err(bad);
             assert!(matches!(error, PathError::Syntax { .. }), "{bad}: {error}");

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use super::shard::{Shard, Unit, units};
 use super::SweepSpec;
+use super::shard::{Shard, Unit, units};
 use crate::sim::Scope;
 
 /// One unit's KPI rows: `rows[p]` under policy `spec.policies[p]`, each (scope, metric,
@@ -220,8 +220,8 @@ mod tests {
 
     #[test]
     fn shards_in_any_order_merge_into_every_unit_in_order() {
-        let (spec, merged) = merge(vec![shard(3, 4), shard(1, 4), shard(4, 4), shard(2, 4)])
-            .expect("complete");
+        let (spec, merged) =
+            merge(vec![shard(3, 4), shard(1, 4), shard(4, 4), shard(2, 4)]).expect("complete");
         assert_eq!(spec.shard, None);
         let found: Vec<Unit> = merged.iter().map(|u| u.unit).collect();
         assert_eq!(found, units(None, 2, 3));
