@@ -38,7 +38,7 @@ use crate::sim::SimOptions;
 pub use grid::{Set, SetError, Variant, variants};
 pub use path::{ParamPath, PathError, Step};
 pub use shard::{Shard, ShardError, Unit, units};
-pub use values::{MergeError, ShardValues, UnitValues, merge};
+pub use values::{KpiRow, MergeError, ShardValues, UnitValues, merge};
 
 /// What `sweep.json` records: enough to tell whether shards belong to one sweep, and to
 /// read `sweep.csv` (the variants and what each sets).
@@ -126,7 +126,7 @@ pub enum SweepError {
         description: String,
         /// The diagnostics.
         #[source]
-        source: ScenarioError,
+        source: Box<ScenarioError>,
     },
     /// A variant without a policy the sweep runs (a `--set` renamed it).
     #[error("variant {variant} ({description}) has no policy named \"{name}\"")]
@@ -207,7 +207,7 @@ impl Sweep {
         scenario::scenario_from_str(&text, &self.file).map_err(|source| SweepError::Invalid {
             variant: v,
             description: self.describe(v),
-            source,
+            source: Box::new(source),
         })
     }
 

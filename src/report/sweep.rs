@@ -17,7 +17,7 @@ use super::summary::{KpiRows, SummaryRow, summarize_replications};
 use super::{ReportError, SUMMARY_HEADER, io_err, summary_fields, write_atomically, write_rows};
 use crate::orders::Channel;
 use crate::sim::Scope;
-use crate::sweep::{ShardValues, SweepSpec, Unit, UnitValues};
+use crate::sweep::{KpiRow, ShardValues, SweepSpec, Unit, UnitValues};
 
 /// One row of `sweep.csv`: a summary row of one variant.
 #[derive(Clone, Debug, PartialEq)]
@@ -181,7 +181,7 @@ fn read_values(path: &Path, spec: &SweepSpec) -> Result<Vec<UnitValues>, ReadErr
         return Err(ReadError::Row { path: path.to_path_buf(), line: 1, message });
     }
 
-    let mut units: BTreeMap<Unit, Vec<Vec<(Scope, &'static str, f64)>>> = BTreeMap::new();
+    let mut units: BTreeMap<Unit, Vec<Vec<KpiRow>>> = BTreeMap::new();
     let mut seen = HashSet::new();
     for record in reader.records() {
         let record =

@@ -13,6 +13,9 @@ use super::SweepSpec;
 use super::shard::{Shard, Unit, units};
 use crate::sim::Scope;
 
+/// One KPI value of a replication: (scope, metric, value), as the simulator reports it.
+pub type KpiRow = (Scope, &'static str, f64);
+
 /// One unit's KPI rows: `rows[p]` under policy `spec.policies[p]`, each (scope, metric,
 /// value) in the order the simulator emits them.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,7 +23,7 @@ pub struct UnitValues {
     /// Which variant and replication.
     pub unit: Unit,
     /// Rows per policy.
-    pub rows: Vec<Vec<(Scope, &'static str, f64)>>,
+    pub rows: Vec<Vec<KpiRow>>,
 }
 
 /// What one shard folder holds.
