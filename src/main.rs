@@ -553,16 +553,16 @@ fn print_sweep(
     let shard = spec.shard.map(|s| format!(", shard {s}: {units} of them")).unwrap_or_default();
     writeln!(
         stdout,
-        "{}: {} variants x {} replications x {} policies{shard}\n",
+        "{}: {} variants x {} replications x {} policies{shard}",
         spec.scenario,
         spec.variants.len(),
         spec.replications,
         spec.policies.len()
     )?;
     if let Some(rows) = rows {
-        write!(stdout, "{}", sweep_table(spec, rows))?;
+        write!(stdout, "\n{}\n", sweep_table(spec, rows))?;
     }
-    writeln!(stdout, "\nresults: {}", out.display())?;
+    writeln!(stdout, "results: {}", out.display())?;
     Ok(())
 }
 
