@@ -74,8 +74,8 @@ enum Command {
     /// as `omnilab validate`: a bad path or an invalid variant is reported, naming the
     /// --set and the variant, before anything runs (exit code 2). A path is dotted keys
     /// with `[i]` for the i-th element (from 0) of an array, as in
-    /// `demand.channels.web.rate_per_day` or `policies[1].max_shipments`; a key the file
-    /// leaves at its default is added. Values are TOML (numbers, booleans, "strings"); a
+    /// `demand.channels.web.rate_per_day` or `policies[4].max_shipments` (quote it in the
+    /// shell); a key the file leaves at its default is added. Values are TOML (numbers, booleans, "strings"); a
     /// bare word is a string, and strings holding commas are quoted.
     ///
     /// A whole sweep writes sweep.csv (each variant's summary.csv, prefixed by the variant
@@ -104,7 +104,7 @@ const SWEEP_EXAMPLES: &str = "\
 Examples:
   omnilab sweep scenarios/quickstart.toml --set demand.channels.web.rate_per_day=800,1000,1200
   omnilab sweep scenarios/quickstart.toml --set inventory.visibility_sync_minutes=0,15,60 \\
-      --set policies[1].max_shipments=1,2,3 --replications 20
+      --set 'policies[4].max_shipments=2,3' --replications 20
   omnilab sweep scenarios/quickstart.toml --set carrier.cutoff='\"14:00\",\"18:00\"'
   omnilab sweep scenarios/quickstart.toml --set seed=1,2 --shard 3/8 --out shards/3
 

@@ -202,6 +202,11 @@ impl Sweep {
     }
 
     /// Variant `v` as a runnable scenario: its text, validated and resolved.
+    ///
+    /// FIXME: a diagnostic about a key that a `--set` inserted (one the file left at its
+    /// default) is located in the edited text, where that key's line and any after it in
+    /// its table may not match the user's file; locating it at the `--set` instead would
+    /// need `scenario::Locator` to know which spans were inserted.
     pub fn load(&self, v: usize) -> Result<Scenario, SweepError> {
         let text = self.variant_text(v)?;
         scenario::scenario_from_str(&text, &self.file).map_err(|source| SweepError::Invalid {
