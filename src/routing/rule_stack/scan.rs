@@ -196,7 +196,13 @@ mod tests {
     };
 
     const NODES: usize = 40;
+    // Every SKU is stocked at every node, so lines are walked, not scanned.
+    const _: () = assert!(NODES >= WALK_MIN_STOCKING);
     const SKUS: usize = 3;
+
+    /// An order as drawn: region, offset of the customer from its centre in degrees, whether
+    /// it is a pickup, and its lines (sku, units).
+    type Drawn = (usize, (f64, f64), bool, Vec<(usize, Units)>);
 
     /// Everything random about one case.
     #[derive(Clone, Debug)]
@@ -206,7 +212,7 @@ mod tests {
         stock: Vec<Units>,
         used: Vec<u32>,
         centers: Vec<(f64, f64)>,
-        orders: Vec<(usize, (f64, f64), bool, Vec<(usize, Units)>)>,
+        orders: Vec<Drawn>,
         exclude: Vec<usize>,
     }
 
@@ -366,7 +372,6 @@ mod tests {
 
         #[test]
         fn walking_plans_what_scanning_plans(case in case()) {
-            assert!(NODES >= WALK_MIN_STOCKING, "the walk must be in use");
             let network = network(&case);
             let catalog = catalog();
             let ledger = ledger(&case);
