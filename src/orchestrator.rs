@@ -14,13 +14,14 @@
 pub mod promise;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SimTime, SkuId, Units};
 use crate::inventory::{Ledger, LedgerError};
 use crate::network::Network;
 use crate::orders::{Assignment, CancelReason, Method, Order, Plan, Unserved};
-use crate::routing::{CapacityBook, DemandRates, Explanation, NetworkView, Policy};
+use crate::routing::{CapacityBook, DemandRates, Explanation, NetworkView, Policy, RegionWalks};
 
 /// How many times the orchestrator asks the policy for another node for the same units.
 const MAX_REROUTES: usize = 3;
@@ -69,6 +70,7 @@ pub struct Routed {
 pub struct Orchestrator {
     capacity: CapacityBook,
     rates: Option<DemandRates>,
+    walks: Option<Arc<RegionWalks>>,
     parcel_log: Option<ParcelLog>,
 }
 
@@ -84,7 +86,13 @@ struct ParcelLog {
 impl Orchestrator {
     /// An orchestrator for `network`, with demand rates for days-of-cover keys if known.
     pub fn new(network: &Network, rates: Option<DemandRates>) -> Self {
-        Orchestrator { capacity: CapacityBook::new(network), rates, parcel_log: None }
+        Orchestrator { capacity: CapacityBook::new(network), rates, walks: None, parcel_log: None }
+    }
+
+    /// Lets distance-ranked policies walk each region's nodes nearest first (and stop
+    /// early) instead of scanning every stocking node; plans are the same either way.
+    pub fn with_walks(self, walks: Arc<RegionWalks>) -> Self {
+        Orchestrator { walks: Some(walks), ..self }
     }
 
     /// Starts counting the units reserved for parcels of orders placed in `[from, to)`.
@@ -246,6 +254,7 @@ impl Orchestrator {
             ledger,
             capacity: &self.capacity,
             rates: self.rates.as_ref(),
+            walks: self.walks.as_deref(),
         }
     }
 

@@ -22,11 +22,13 @@ mod rule_stack;
 mod rules;
 #[cfg(test)]
 pub(crate) mod testkit;
+mod walk;
 
 pub use capacity::CapacityBook;
 pub use explain::{CandidateTrace, Explanation, LineTrace};
 pub use rule_stack::RuleStack;
 pub use rules::{Fallback, Filter, SortBy, SortKey, Split};
+pub use walk::RegionWalks;
 
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SkuId, Units};
@@ -65,6 +67,9 @@ pub struct NetworkView<'a> {
     pub capacity: &'a CapacityBook,
     /// Demand rates for days of cover, when the simulator provides them.
     pub rates: Option<&'a DemandRates>,
+    /// Nodes per demand region in the order distance-ranked stacks visit them, when the
+    /// simulator provides them; without them every stocking node is scanned (same plans).
+    pub walks: Option<&'a RegionWalks>,
 }
 
 impl NetworkView<'_> {

@@ -233,7 +233,8 @@ impl<'s> World<'s> {
             prep,
             options,
             policy: sc.policies[policy].build_with(&prep.forecast),
-            orch: Orchestrator::new(&sc.network, Some(prep.rates.clone())),
+            orch: Orchestrator::new(&sc.network, Some(prep.rates.clone()))
+                .with_walks(Arc::clone(&prep.walks)),
             ledger,
             luck: Luck::new(rep_seed),
             demand: DemandGen::new(rep_seed),

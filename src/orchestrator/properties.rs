@@ -330,6 +330,7 @@ impl Run {
             ledger: &self.ledger,
             capacity: &capacity,
             rates: None,
+            walks: None,
         };
         let plan = self.policy.plan(order, &view, None);
         check_plan(order, &plan, &view)?;
