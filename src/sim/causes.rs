@@ -227,6 +227,9 @@ impl PartMark {
 }
 
 #[cfg(test)]
+mod scenarios;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::orders::Unserved;
