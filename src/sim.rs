@@ -9,7 +9,7 @@
 //!      day start: replenishment, shrink, cycle counts, season-end clearance
 //!                              | observations
 //!                              v
-//!                 Tally (KPIs by channel, node, day) --> RepKpis
+//!                 Tally (KPIs by channel, node, day; OTIF misses by cause) --> RepKpis
 //! ```
 //!
 //! [`run_replication`] builds the world (initial stock, streams), schedules the first
