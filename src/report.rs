@@ -1,13 +1,15 @@
-//! Results on disk: `summary.csv`, `kpis.csv`, `nodes.csv`, `daily.csv`, `run.json` (and
-//! `decisions.csv` when decisions were explained), the charts under `charts/` (PNG and SVG,
-//! see [`charts`]) and the self-contained leadership report `report.html` (see [`html`]),
-//! plus the terminal comparison table.
+//! Results on disk: `summary.csv`, `kpis.csv`, `nodes.csv`, `daily.csv`, `causes.csv` (OTIF
+//! misses by root cause, from `report/causes.rs`), `run.json` (and `decisions.csv` when
+//! decisions were explained), the charts under `charts/` (PNG and SVG, see [`charts`]) and
+//! the self-contained leadership report `report.html` (see [`html`]), plus the terminal
+//! comparison table.
 //!
 //! A run writes everything into a temporary folder beside the target and renames it into
 //! place only when complete, so an interrupted run leaves the previous results intact and a
 //! reader never sees half a result. Values are written with Rust's shortest round-trip
 //! formatting, so the same numbers give the same bytes on every machine.
 
+mod causes;
 pub mod charts;
 pub mod html;
 mod metrics;
@@ -155,6 +157,7 @@ fn write_files(
     write_kpis(&staging.join("kpis.csv"), comparison)?;
     write_nodes(&staging.join("nodes.csv"), scenario, comparison)?;
     write_daily(&staging.join("daily.csv"), comparison)?;
+    causes::write_causes(&staging.join("causes.csv"), scenario, comparison)?;
     if comparison.outcomes.iter().flatten().any(|o| !o.explanations.is_empty()) {
         write_decisions(&staging.join("decisions.csv"), scenario, comparison)?;
     }

@@ -9,7 +9,7 @@
 //!      day start: replenishment, shrink, cycle counts, season-end clearance
 //!                              | observations
 //!                              v
-//!                 Tally (KPIs by channel, node, day) --> RepKpis
+//!                 Tally (KPIs by channel, node, day; OTIF misses by cause) --> RepKpis
 //! ```
 //!
 //! [`run_replication`] builds the world (initial stock, streams), schedules the first
@@ -21,6 +21,7 @@
 mod audit;
 mod batch;
 mod bound;
+mod causes;
 mod demand;
 mod fulfil;
 mod kpi;
@@ -36,6 +37,7 @@ mod properties;
 mod tests;
 
 pub use audit::Imbalance;
+pub use causes::{MissCause, MissCount};
 pub use kpi::{RepKpis, Scope};
 pub use luck::{Luck, Purpose, replication_seed};
 pub use prepare::{PrepareError, Prepared};
