@@ -18,13 +18,14 @@
 pub mod promise;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SimTime, SkuId, Units};
 use crate::inventory::{Ledger, LedgerError};
 use crate::network::Network;
 use crate::orders::{Assignment, CancelReason, Method, Order, Plan, Unserved};
-use crate::routing::{CapacityBook, DemandRates, Explanation, NetworkView, Policy};
+use crate::routing::{CapacityBook, DemandRates, Explanation, NetworkView, Policy, RegionWalks};
 
 /// How many times the orchestrator asks the policy for another node for the same units.
 const MAX_REROUTES: usize = 3;
@@ -73,6 +74,7 @@ pub struct Routed {
 pub struct Orchestrator {
     capacity: CapacityBook,
     rates: Option<DemandRates>,
+    walks: Option<Arc<RegionWalks>>,
     parcel_log: Option<ParcelLog>,
     /// Offline nodes by index (an outage); all false normally.
     offline: Vec<bool>,
@@ -93,6 +95,7 @@ impl Orchestrator {
         Orchestrator {
             capacity: CapacityBook::new(network),
             rates,
+            walks: None,
             parcel_log: None,
             offline: vec![false; network.len()],
         }
@@ -118,6 +121,12 @@ impl Orchestrator {
             return 0;
         }
         reserve_up_to(ledger, node, sku, units)
+    }
+
+    /// Lets distance-ranked policies walk each region's nodes nearest first (and stop
+    /// early) instead of scanning every stocking node; plans are the same either way.
+    pub fn with_walks(self, walks: Arc<RegionWalks>) -> Self {
+        Orchestrator { walks: Some(walks), ..self }
     }
 
     /// Starts counting the units reserved for parcels of orders placed in `[from, to)`.
@@ -280,6 +289,7 @@ impl Orchestrator {
             capacity: &self.capacity,
             rates: self.rates.as_ref(),
             offline: &self.offline,
+            walks: self.walks.as_deref(),
         }
     }
 

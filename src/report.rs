@@ -1,24 +1,27 @@
-//! Results on disk: `summary.csv`, `kpis.csv`, `nodes.csv`, `daily.csv`, `run.json` (and
-//! `decisions.csv` when decisions were explained), the charts under `charts/` (PNG and SVG,
-//! see [`charts`]) and the self-contained leadership report `report.html` (see [`html`]),
-//! plus the terminal comparison table.
+//! Results on disk: `summary.csv`, `kpis.csv`, `nodes.csv`, `daily.csv`, `causes.csv` (OTIF
+//! misses by root cause, from `report/causes.rs`), `run.json` (and `decisions.csv` when
+//! decisions were explained), the charts under `charts/` (PNG and SVG, see [`charts`]) and
+//! the self-contained leadership report `report.html` (see [`html`]), plus the terminal
+//! comparison table.
 //!
 //! A run writes everything into a temporary folder beside the target and renames it into
 //! place only when complete, so an interrupted run leaves the previous results intact and a
 //! reader never sees half a result. Values are written with Rust's shortest round-trip
 //! formatting, so the same numbers give the same bytes on every machine.
 
+mod causes;
 pub mod charts;
 pub mod html;
 mod metrics;
 mod summary;
+pub mod sweep;
 mod table;
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use summary::{SummaryRow, summarize};
+pub use summary::{KpiRows, SummaryRow, summarize, summarize_replications};
 pub use table::render as render_table;
 
 use crate::experiment::Comparison;
@@ -112,14 +115,34 @@ pub fn write_results(
     info: &RunInfo,
 ) -> Result<Vec<SummaryRow>, ReportError> {
     let rows = summarize(comparison);
+    write_atomically(dir, |staging| write_files(staging, &rows, scenario, comparison, info))?;
+    Ok(rows)
+}
+
+/// Runs `write` on a fresh staging folder beside `dir` and moves the folder to `dir` when
+/// `write` succeeds: how every result folder (runs, sweeps, shards) is written.
+///
+/// Staging folders left by killed runs are cleaned up first (putting back old results a
+/// killed run had moved aside); on failure the staging folder is removed and `dir` is left
+/// as it was.
+fn write_atomically(
+    dir: &Path,
+    write: impl FnOnce(&Path) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     clean_up_after_killed_runs(dir)?;
     let staging = staging_dir(dir);
-    let written = write_files(&staging, &rows, scenario, comparison, info)
+    let written = fresh_dir(&staging)
+        .and_then(|()| write(&staging))
         .and_then(|()| replace_dir(&staging, dir));
-    match written {
-        Ok(()) => Ok(rows),
-        Err(cause) => Err(remove_staging(&staging, cause)),
+    written.map_err(|cause| remove_staging(&staging, cause))
+}
+
+/// Creates `dir` empty, removing what a crashed run of this process left there.
+fn fresh_dir(dir: &Path) -> Result<(), ReportError> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(io_err(dir))?;
     }
+    fs::create_dir_all(dir).map_err(io_err(dir))
 }
 
 /// Every result file, into `staging`.
@@ -130,15 +153,11 @@ fn write_files(
     comparison: &Comparison,
     info: &RunInfo,
 ) -> Result<(), ReportError> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(io_err(staging))?;
-    }
-    fs::create_dir_all(staging).map_err(io_err(staging))?;
-
     write_summary(&staging.join("summary.csv"), rows)?;
     write_kpis(&staging.join("kpis.csv"), comparison)?;
     write_nodes(&staging.join("nodes.csv"), scenario, comparison)?;
     write_daily(&staging.join("daily.csv"), comparison)?;
+    causes::write_causes(&staging.join("causes.csv"), scenario, comparison)?;
     if comparison.outcomes.iter().flatten().any(|o| !o.explanations.is_empty()) {
         write_decisions(&staging.join("decisions.csv"), scenario, comparison)?;
     }
@@ -265,43 +284,44 @@ where
     w.flush().map_err(|source| ReportError::Io { path: path.to_path_buf(), source })
 }
 
+/// The columns of `summary.csv`, which `sweep.csv` repeats after its variant columns.
+const SUMMARY_HEADER: [&str; 11] = [
+    "policy",
+    "channel",
+    "metric",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "replications",
+    "diff_mean",
+    "diff_ci95_low",
+    "diff_ci95_high",
+    "significant",
+];
+
 fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
-    let header = [
-        "policy",
-        "channel",
-        "metric",
-        "mean",
-        "ci95_low",
-        "ci95_high",
-        "replications",
-        "diff_mean",
-        "diff_ci95_low",
-        "diff_ci95_high",
-        "significant",
-    ];
-    write_rows(
-        path,
-        &header,
-        rows.iter().map(|r| {
-            let (dm, dl, dh, sig) = match r.diff {
-                Some(d) => (num(d.mean), num(d.low), num(d.high), d.excludes_zero().to_string()),
-                None => (String::new(), String::new(), String::new(), String::new()),
-            };
-            [
-                r.policy.clone(),
-                r.scope.as_str().to_string(),
-                r.metric.to_string(),
-                num(r.interval.mean),
-                num(r.interval.low),
-                num(r.interval.high),
-                r.interval.n.to_string(),
-                dm,
-                dl,
-                dh,
-                sig,
-            ]
-        }),
-    )
+    write_rows(path, &SUMMARY_HEADER, rows.iter().map(summary_fields))
+}
+
+/// One summary row as the fields of [`SUMMARY_HEADER`].
+fn summary_fields(r: &SummaryRow) -> [String; 11] {
+    let (dm, dl, dh, sig) = match r.diff {
+        Some(d) => (num(d.mean), num(d.low), num(d.high), d.excludes_zero().to_string()),
+        None => (String::new(), String::new(), String::new(), String::new()),
+    };
+    [
+        r.policy.clone(),
+        r.scope.as_str().to_string(),
+        r.metric.to_string(),
+        num(r.interval.mean),
+        num(r.interval.low),
+        num(r.interval.high),
+        r.interval.n.to_string(),
+        dm,
+        dl,
+        dh,
+        sig,
+    ]
 }
 
 fn write_kpis(path: &Path, c: &Comparison) -> Result<(), ReportError> {

@@ -24,11 +24,13 @@ mod rule_stack;
 mod rules;
 #[cfg(test)]
 pub(crate) mod testkit;
+mod walk;
 
 pub use capacity::CapacityBook;
 pub use explain::{CandidateTrace, Explanation, LineTrace};
 pub use rule_stack::RuleStack;
 pub use rules::{Fallback, Filter, SortBy, SortKey, Split};
+pub use walk::RegionWalks;
 
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SkuId, Units};
@@ -70,6 +72,9 @@ pub struct NetworkView<'a> {
     /// Nodes that are offline (an outage), by node index; empty or short means online. The
     /// orchestrator routes nothing to an offline node, whatever the policy.
     pub offline: &'a [bool],
+    /// Nodes per demand region in the order distance-ranked stacks visit them, when the
+    /// simulator provides them; without them every stocking node is scanned (same plans).
+    pub walks: Option<&'a RegionWalks>,
 }
 
 impl NetworkView<'_> {

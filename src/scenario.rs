@@ -250,15 +250,25 @@ pub fn load(path: &Path) -> Result<ScenarioFile, ScenarioError> {
     reason = "errors are rare, one per file, and never on a hot path"
 )]
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = read_text(path)?;
-    let file = parse_str(&text, path)?;
-    resolve_all(&file, path).map_err(|issues| {
-        let locator = Locator::new(&text);
+    scenario_from_str(&read_text(path)?, path)
+}
+
+/// Parses, validates and resolves scenario `text` as [`load_scenario`] does a file: `file`
+/// names it in diagnostics and locates the files it refers to. Sweeps use it on the text of
+/// a scenario with `--set` values written in.
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are rare, one per file, and never on a hot path"
+)]
+pub fn scenario_from_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
+    let parsed = parse_str(text, file)?;
+    resolve_all(&parsed, file).map_err(|issues| {
+        let locator = Locator::new(text);
         let mut diagnostics: Vec<Diagnostic> = issues
             .into_iter()
             .map(|issue| {
                 let position = locator.locate(&issue.path);
-                Diagnostic::new(path, issue.path, issue.message).at(position).with_hint(issue.hint)
+                Diagnostic::new(file, issue.path, issue.message).at(position).with_hint(issue.hint)
             })
             .collect();
         diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -266,12 +276,13 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     })
 }
 
-/// The file at `path` as UTF-8 text.
+/// The file at `path` as UTF-8 text: [`ScenarioError::Io`] when it cannot be read,
+/// [`ScenarioError::Parse`] when it is not UTF-8.
 #[expect(
     clippy::result_large_err,
     reason = "errors are rare, one per file, and never on a hot path"
 )]
-fn read_text(path: &Path) -> Result<String, ScenarioError> {
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let bytes = std::fs::read(path)
         .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
     match String::from_utf8(bytes) {

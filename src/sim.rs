@@ -9,7 +9,7 @@
 //!      day start: replenishment, shrink, cycle counts, season-end clearance
 //!                              | observations
 //!                              v
-//!                 Tally (KPIs by channel, node, day) --> RepKpis
+//!                 Tally (KPIs by channel, node, day; OTIF misses by cause) --> RepKpis
 //! ```
 //!
 //! [`run_replication`] builds the world (initial stock, streams), schedules the first
@@ -21,6 +21,7 @@
 mod audit;
 mod batch;
 mod bound;
+mod causes;
 mod demand;
 mod faults;
 mod fulfil;
@@ -37,6 +38,7 @@ mod properties;
 mod tests;
 
 pub use audit::Imbalance;
+pub use causes::{MissCause, MissCount};
 pub use kpi::{RepKpis, Scope};
 pub use luck::{Luck, Purpose, replication_seed};
 pub use prepare::{PrepareError, Prepared};
@@ -237,7 +239,8 @@ impl<'s> World<'s> {
             prep,
             options,
             policy: sc.policies[policy].build_with(&prep.forecast),
-            orch: Orchestrator::new(&sc.network, Some(prep.rates.clone())),
+            orch: Orchestrator::new(&sc.network, Some(prep.rates.clone()))
+                .with_walks(Arc::clone(&prep.walks)),
             ledger,
             luck: Luck::new(rep_seed),
             demand: DemandGen::new(rep_seed),

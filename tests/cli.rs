@@ -20,6 +20,8 @@ mod report;
 mod results;
 #[path = "cli/run.rs"]
 mod run;
+#[path = "cli/sweep.rs"]
+mod sweep;
 #[path = "cli/validate.rs"]
 mod validate;
 

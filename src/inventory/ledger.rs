@@ -206,6 +206,11 @@ impl Ledger {
         self.stocking_list(sku).iter().map(|&(node, _)| node)
     }
 
+    /// How many nodes have a position for `sku` (0 for an unknown sku).
+    pub fn stocking_count(&self, sku: SkuId) -> usize {
+        self.stocking_list(sku).len()
+    }
+
     /// The positions for `sku` with their nodes, in node order (none for an unknown sku).
     pub fn stocking_positions(&self, sku: SkuId) -> impl Iterator<Item = (NodeId, &Position)> {
         self.stocking_list(sku).iter().map(|&(node, index)| (node, &self.positions[index as usize]))

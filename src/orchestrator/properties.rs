@@ -331,6 +331,7 @@ impl Run {
             capacity: &capacity,
             rates: None,
             offline: &[],
+            walks: None,
         };
         let plan = self.policy.plan(order, &view, None);
         check_plan(order, &plan, &view)?;

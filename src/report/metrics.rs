@@ -57,10 +57,15 @@ pub(crate) const HEADLINE: [&str; 7] = [
 ];
 
 /// Label, unit and better direction of every metric in `docs/metrics.md`.
-const KNOWN: [(&str, &str, Unit, Better); 49] = [
+const KNOWN: [(&str, &str, Unit, Better); 54] = [
     ("orders_demanded", "Orders demanded", Unit::Count, Better::Neither),
     ("orders", "Orders accepted", Unit::Count, Better::Neither),
     ("otif", "OTIF (on time in full)", Unit::Share, Better::Higher),
+    ("otif_miss_stock", "OTIF misses: stock", Unit::Share, Better::Lower),
+    ("otif_miss_promise", "OTIF misses: promise", Unit::Share, Better::Lower),
+    ("otif_miss_capacity", "OTIF misses: capacity", Unit::Share, Better::Lower),
+    ("otif_miss_carrier", "OTIF misses: carrier", Unit::Share, Better::Lower),
+    ("otif_miss_customer", "OTIF misses: customer", Unit::Share, Better::Lower),
     ("cancellation_rate", "Cancellation rate", Unit::Share, Better::Lower),
     ("cancelled_units_rate", "Cancelled units rate", Unit::Share, Better::Lower),
     ("cancelled_units_no_stock", "Cancelled units: no stock", Unit::Count, Better::Lower),

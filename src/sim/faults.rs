@@ -260,7 +260,7 @@ impl World<'_> {
             );
             self.launch(engine, ship.order, plans);
             if left > 0 {
-                self.cancel_units(ship.order, left, CancelReason::NoStock);
+                self.cancel_units(ship.order, left, CancelReason::NoStock, ship.node);
             }
             placed += line.units - left;
             cancelled += left;

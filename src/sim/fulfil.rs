@@ -93,6 +93,9 @@ impl World<'_> {
         let node = self.ships[s as usize].node;
         self.crews[node.index()].busy -= 1;
         self.tally.pick_done(node, self.measured(now));
+        let cutoff = self.sc.network.rate_card.cutoff;
+        let ship = &mut self.ships[s as usize];
+        ship.mark.picked(now, ship.method, cutoff);
 
         let shorts = self.pick_lines(s)?;
         let picked: Units = self.ships[s as usize].picked.iter().sum();
@@ -156,9 +159,9 @@ impl World<'_> {
                 &self.sc.catalog,
             );
             self.tally.short_pick(node, units, counted);
-            self.launch(engine, key, plans);
+            self.launch_from(engine, key, plans, Some(node));
             if left > 0 {
-                self.cancel_units(key, left, CancelReason::ShortPick);
+                self.cancel_units(key, left, CancelReason::ShortPick, node);
             }
         }
         Ok(())
@@ -288,6 +291,7 @@ impl World<'_> {
         let mut ship = self.ships.remove(s as usize);
         ship.status.advance(Status::Delivered)?;
         self.audit_flows.parcel_delivered(&ship);
+        self.part_finished(ship.order, &ship.mark, ship.node, now);
         self.part_done(ship.order, Some(now));
         self.start_returns(engine, &ship);
         Ok(())
@@ -315,7 +319,8 @@ impl World<'_> {
         let ship = &self.ships[s as usize];
         self.tally.pickup_ready(ship.channel, ship.counted);
         let ship = &self.ships[s as usize];
-        let (key, luck_key) = (ship.order, ship.luck_key);
+        let (key, luck_key, mark, node) = (ship.order, ship.luck_key, ship.mark, ship.node);
+        self.part_finished(key, &mark, node, now);
         self.part_done(key, Some(now));
 
         let exec = &self.sc.execution;

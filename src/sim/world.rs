@@ -9,6 +9,7 @@
 
 use slab::Slab;
 
+use super::causes::{OrderMark, PartMark};
 use super::demand::{DemandGen, Drawn};
 use super::kpi::Tally;
 use super::luck::Luck;
@@ -102,6 +103,8 @@ pub struct OrderRec {
     pub cost: CostBreakdown,
     /// Whether it counts in the KPIs (placed after warm-up and before the horizon).
     pub counted: bool,
+    /// Evidence for the root cause should it miss OTIF (`causes.rs`).
+    pub mark: OrderMark,
 }
 
 /// One node's part of an order, from routing until it is delivered, collected or closed.
@@ -133,6 +136,8 @@ pub struct Shipment {
     pub customer: crate::network::GeoPoint,
     /// The customer's demand region.
     pub region: u32,
+    /// What it was planned to do, to judge it should it finish late (`causes.rs`).
+    pub mark: PartMark,
 }
 
 /// A unit on its way back.
@@ -416,6 +421,7 @@ impl World<'_> {
             last_done: None,
             cost: CostBreakdown::default(),
             counted,
+            mark: OrderMark::routed(&routed),
         };
         for c in &routed.cancelled {
             rec.cancelled[c.reason as usize] += c.units;
@@ -439,6 +445,17 @@ impl World<'_> {
         key: OrderKey,
         plans: Vec<ShipmentPlan>,
     ) {
+        self.launch_from(engine, key, plans, None);
+    }
+
+    /// [`World::launch`], for parts that reroute units `rerouted_from` picked short.
+    pub(super) fn launch_from(
+        &mut self,
+        engine: &mut Engine<Event>,
+        key: OrderKey,
+        plans: Vec<ShipmentPlan>,
+        rerouted_from: Option<NodeId>,
+    ) {
         let rec = &self.orders[key as usize];
         let (luck_key, channel, counted) =
             (u64::from(rec.order.id.0), rec.order.channel, rec.counted);
@@ -446,6 +463,7 @@ impl World<'_> {
         for plan in plans {
             let node = self.sc.network.node(plan.node);
             let release = node.hours.next_open(engine.now());
+            let mark = PartMark::new(plan.promise, release.plus(node.pick_sla), rerouted_from);
             let n = plan.lines.len();
             let s = self.ships.insert(Shipment {
                 order: key,
@@ -461,15 +479,38 @@ impl World<'_> {
                 counted,
                 customer,
                 region,
+                mark,
             }) as ShipKey;
             self.orders[key as usize].open_parts += 1;
             engine.schedule(release, Event::Release(s));
         }
     }
 
-    /// Records units of order `key` the retailer cancels.
-    pub(super) fn cancel_units(&mut self, key: OrderKey, units: Units, reason: CancelReason) {
-        self.orders[key as usize].cancelled[reason as usize] += units;
+    /// Records units of order `key` the retailer cancels after `node` could not pick them.
+    pub(super) fn cancel_units(
+        &mut self,
+        key: OrderKey,
+        units: Units,
+        reason: CancelReason,
+        node: NodeId,
+    ) {
+        let rec = &mut self.orders[key as usize];
+        rec.cancelled[reason as usize] += units;
+        rec.mark.cancelled(reason, units, node);
+    }
+
+    /// A part of order `key` from `node` was delivered or made ready at `at`; if after the
+    /// promise, it is evidence for the order's miss.
+    pub(super) fn part_finished(
+        &mut self,
+        key: OrderKey,
+        part: &PartMark,
+        node: NodeId,
+        at: SimTime,
+    ) {
+        let rec = &mut self.orders[key as usize];
+        let promise = rec.promise;
+        rec.mark.part_finished(part, node, at, promise);
     }
 
     /// Marks one part of order `key` finished at `at` (delivered, ready, or closed).
