@@ -96,6 +96,8 @@ fn dual_bench(c: &mut Criterion) {
         ledger: &ledger,
         capacity: &capacity,
         rates: None,
+        offline: &[],
+        walks: None,
     };
     let params = LpDualParams::default();
     c.bench_function("lp_dual prices 5 FCs x 1000 SKUs x 51 regions", |b| {

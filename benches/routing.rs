@@ -1,6 +1,8 @@
 //! Benchmarks of routing at national scale, on `scenarios/national.toml` (5 DCs, 500 stores,
 //! 20,000 SKUs): an ATP query and a reservation on the national ledger, and one routing
-//! decision per preset (`dc_first`, `nearest`, `min_split`, `greedy_cost`).
+//! decision per preset (`dc_first`, `nearest`, `min_split`, `greedy_cost`), walking each
+//! region's nodes nearest first as the simulator does and, for comparison, scanning every
+//! stocking node.
 //!
 //! The network comes from the scenario file through `omnilab::scenario::load_scenario`; the
 //! ledger is stocked as a replication starts (each node's assortment from
@@ -22,9 +24,9 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use figures::{Figures, Tally, mib};
 use omnilab::ids::{NodeId, OrderId, SimTime, SkuId};
 use omnilab::inventory::Ledger;
-use omnilab::network::NodeKind;
+use omnilab::network::{GeoPoint, NodeKind};
 use omnilab::orders::{Channel, Line, Order};
-use omnilab::routing::{CapacityBook, NetworkView, Policy, presets};
+use omnilab::routing::{CapacityBook, NetworkView, Policy, RegionWalks, RuleStack, presets};
 use omnilab::scenario::{Scenario, load_scenario};
 use omnilab::sim::Prepared;
 use rand::{RngExt, SeedableRng};
@@ -167,30 +169,45 @@ fn decision_benches(c: &mut Criterion, n: &National, figures: &mut Figures) {
     let orders = order_pool(n, &mut rng);
     let mean_lines = orders.iter().map(|o| o.lines.len()).sum::<usize>() as f64 / POOL as f64;
     figures.line(format!("routing decisions: web orders, {mean_lines:.2} lines on average"));
-    let view = NetworkView {
+    let stacks: Vec<RuleStack> =
+        presets::NAMES.iter().filter_map(|name| presets::preset(name, name)).collect();
+    let centers: Vec<GeoPoint> = n.scenario.cities.cities.iter().map(|c| c.location).collect();
+    let walks =
+        RegionWalks::new(&n.scenario.network, &centers, stacks.iter().map(|s| s.sort.as_slice()));
+    let scanned = NetworkView {
         network: &n.scenario.network,
         catalog: &n.scenario.catalog,
         ledger: &n.ledger,
         capacity: &n.capacity,
         rates: Some(&n.prep.rates),
+        offline: &[],
+        walks: None,
     };
+    let walked = NetworkView { walks: Some(&walks), ..scanned };
+    figures.line(format!(
+        "region walks: {} regions, {:.1} MiB",
+        centers.len(),
+        mib(walks.memory_bytes() as u64)
+    ));
     let mut group = c.benchmark_group("routing decision, national");
-    for name in presets::NAMES {
-        let mut policy = presets::preset(name, name).expect("a preset name");
-        let mut next = 0;
-        let mut tally = Tally::default();
-        group.bench_function(BenchmarkId::from_parameter(name), |b| {
-            b.iter_custom(|iterations| {
-                timed(iterations, &mut next, &mut tally, |i| {
-                    black_box(policy.plan(&orders[i], &view, None));
+    for (view, how) in [(&walked, "walk"), (&scanned, "full scan")] {
+        for name in presets::NAMES {
+            let mut policy = presets::preset(name, name).expect("a preset name");
+            let mut next = 0;
+            let mut tally = Tally::default();
+            group.bench_function(BenchmarkId::new(name, how), |b| {
+                b.iter_custom(|iterations| {
+                    timed(iterations, &mut next, &mut tally, |i| {
+                        black_box(policy.plan(&orders[i], view, None));
+                    })
                 })
-            })
-        });
-        figures.line(format!(
-            "  {name}: {:.0} ns per decision, {:.0} decisions/s",
-            tally.mean_ns(),
-            tally.work_per_second()
-        ));
+            });
+            figures.line(format!(
+                "  {name} ({how}): {:.0} ns per decision, {:.0} decisions/s",
+                tally.mean_ns(),
+                tally.work_per_second()
+            ));
+        }
     }
     group.finish();
 }

@@ -1,5 +1,6 @@
 //! The discrete-event engine: simulation time, a future-event queue ordered by
-//! `(time, insertion sequence)`, and the run loop. It knows nothing about retail.
+//! `(time, insertion sequence)` (a radix heap, `engine/queue.rs`), and the run loop. It
+//! knows nothing about retail.
 //!
 //! Events are small `Copy` values of one closed type chosen by the caller (the simulator uses
 //! an `enum` of ids), so the hot path neither allocates per event nor dispatches through trait
@@ -25,39 +26,10 @@
 //! assert_eq!(ticker.0, 24);
 //! ```
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+mod queue;
 
 use crate::ids::SimTime;
-
-/// One pending event with its ordering key.
-#[derive(Clone, Copy, Debug)]
-struct Pending<E> {
-    time: SimTime,
-    seq: u64,
-    event: E,
-}
-
-impl<E> PartialEq for Pending<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
-    }
-}
-
-impl<E> Eq for Pending<E> {}
-
-impl<E> PartialOrd for Pending<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<E> Ord for Pending<E> {
-    /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest event first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
-}
+use queue::RadixQueue;
 
 /// Reacts to events; the simulator's processes implement it.
 pub trait Handler<E> {
@@ -68,7 +40,7 @@ pub trait Handler<E> {
 /// The clock and the future-event queue.
 #[derive(Debug)]
 pub struct Engine<E> {
-    queue: BinaryHeap<Pending<E>>,
+    queue: RadixQueue<E>,
     now: SimTime,
     next_seq: u64,
     handled: u64,
@@ -89,7 +61,7 @@ impl<E> Engine<E> {
     /// An engine whose queue is preallocated for `capacity` pending events.
     pub fn with_capacity(capacity: usize) -> Self {
         Engine {
-            queue: BinaryHeap::with_capacity(capacity),
+            queue: RadixQueue::with_capacity(capacity),
             now: SimTime::ZERO,
             next_seq: 0,
             handled: 0,
@@ -121,7 +93,7 @@ impl<E> Engine<E> {
         let time = time.max(self.now);
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.queue.push(Pending { time, seq, event });
+        self.queue.push(queue::key(time.0, seq), event);
     }
 
     /// Schedules `event` `delay` seconds from now.
@@ -134,12 +106,8 @@ impl<E> Engine<E> {
     /// clock to its time.
     #[inline]
     pub fn pop_until(&mut self, horizon: SimTime) -> Option<E> {
-        let next = self.queue.peek()?;
-        if next.time > horizon {
-            return None;
-        }
-        let Pending { time, event, .. } = self.queue.pop()?;
-        self.now = time;
+        let (key, event) = self.queue.pop_due(horizon.0)?;
+        self.now = SimTime(queue::time_of(key));
         self.handled += 1;
         Some(event)
     }

@@ -117,18 +117,32 @@ pub fn compare(
     plan: &RunPlan,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Comparison, RunError> {
+    let replications: Vec<u32> = (0..plan.replications).collect();
+    compare_replications(scenario, &plan.policies, &replications, &plan.options, progress)
+}
+
+/// Runs the given replications (any indices, in any order) of each of `policies` (indices
+/// into `scenario.policies`), as [`compare`] runs `0..n`: `outcomes[p][k]` is policy
+/// `policies[p]` in replication `replications[k]`, and replication `r` gives the same result
+/// whichever others run beside it. Sweep shards run their slice of replications with it.
+pub fn compare_replications(
+    scenario: &Scenario,
+    policies: &[usize],
+    replications: &[u32],
+    options: &SimOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Comparison, RunError> {
     let started = Instant::now();
     let prep = Prepared::new(scenario).map_err(|e| RunError {
         policy: String::new(),
         replication: 0,
         source: SimError::Prepare(e),
     })?;
-    let reps = plan.replications as usize;
     let jobs: Vec<(usize, u32)> =
-        plan.policies.iter().flat_map(|&p| (0..plan.replications).map(move |r| (p, r))).collect();
+        policies.iter().flat_map(|&p| replications.iter().map(move |&r| (p, r))).collect();
     let done = AtomicUsize::new(0);
-    let cancel = plan.options.cancel.clone().unwrap_or_default();
-    let options = SimOptions { cancel: Some(cancel.clone()), ..plan.options.clone() };
+    let cancel = options.cancel.clone().unwrap_or_default();
+    let options = SimOptions { cancel: Some(cancel.clone()), ..options.clone() };
     let results: Vec<Result<RepOutcome, RunError>> = jobs
         .par_iter()
         .map(|&(p, r)| {
@@ -147,13 +161,13 @@ pub fn compare(
         .collect();
     let mut finished = split_results(results)?.into_iter();
 
-    let mut outcomes: Vec<Vec<RepOutcome>> = Vec::with_capacity(plan.policies.len());
-    for _ in &plan.policies {
-        outcomes.push(finished.by_ref().take(reps).collect());
+    let mut outcomes: Vec<Vec<RepOutcome>> = Vec::with_capacity(policies.len());
+    for _ in policies {
+        outcomes.push(finished.by_ref().take(replications.len()).collect());
     }
     Ok(Comparison {
-        policies: plan.policies.iter().map(|&p| scenario.policies[p].name().to_string()).collect(),
-        baseline: plan.policies.iter().position(|&p| p == scenario.baseline),
+        policies: policies.iter().map(|&p| scenario.policies[p].name().to_string()).collect(),
+        baseline: policies.iter().position(|&p| p == scenario.baseline),
         outcomes,
         wall_time: started.elapsed(),
     })

@@ -25,7 +25,9 @@
 //!
 //! Online channels see [`Ledger::visible_atp`]: the ATP as of the last visibility sync, taken
 //! every `visibility_sync` seconds (zero: live). It is kept lazily: the first change to a
-//! position in an epoch records the position's ATP from before the change.
+//! position in an epoch records the position's ATP from before the change. An outage of the
+//! sync ([`Ledger::freeze_visibility`]) keeps the last snapshot until
+//! [`Ledger::thaw_visibility`] resyncs it.
 //!
 //! # Conservation
 //!

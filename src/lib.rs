@@ -9,6 +9,8 @@
 //! through an OMS core: the [`inventory`] ledger, the [`orchestrator`] and a [`routing`]
 //! policy, over the [`network`]. KPIs come out per channel, node and day, and [`report`]
 //! turns them into means with 95% intervals, paired differences from a baseline, and files.
+//! A [`sweep`] runs a scenario over a grid of parameter values, whole or in shards that
+//! merge into the same result.
 //!
 //! ```text
 //! scenario.toml -> scenario::load_scenario -> Scenario -> experiment::compare
@@ -52,4 +54,5 @@ pub mod routing;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 pub mod trace;

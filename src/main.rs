@@ -21,9 +21,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use omnilab::expect::{Expectation, Verdict, evaluate};
 use omnilab::experiment::{Comparison, RunError, RunPlan, compare};
 use omnilab::guard;
+use omnilab::report::sweep::{SweepRow, read_shard, write_shard, write_sweep};
 use omnilab::report::{RunInfo, SummaryRow, render_table, summarize, summary_json, write_results};
 use omnilab::scenario::{self, DemandSource, Scenario};
-use omnilab::sim::{Cancel, SimError, SimOptions};
+use omnilab::sim::{Cancel, Scope, SimError, SimOptions};
+use omnilab::sweep::{self, Set, Shard, SpecInputs, Sweep, SweepError, SweepSpec};
 use omnilab::trace::{self, TraceContext, TraceError};
 
 /// omnilab: a simulation lab for omnichannel order routing.
@@ -46,6 +48,7 @@ Examples:
   omnilab validate scenarios/quickstart.toml
   omnilab validate scenarios/*.toml
   omnilab check scenarios/quickstart.toml
+  omnilab sweep scenarios/quickstart.toml --set demand.channels.web.rate_per_day=800,1200
   omnilab help run";
 
 #[derive(Debug, Subcommand)]
@@ -79,8 +82,103 @@ enum Command {
     /// Writes no results unless --out is given.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Run a scenario over a grid of parameter values, whole or one shard at a time.
+    ///
+    /// Each `--set path=v1,v2,...` gives a parameter of the scenario file and its values;
+    /// several make a grid (every combination, the last --set varying fastest). Each variant
+    /// is the scenario file with those values written in, and goes through the same checks
+    /// as `omnilab validate`: a bad path or an invalid variant is reported, naming the
+    /// --set and the variant, before anything runs (exit code 2). A path is dotted keys
+    /// with `[i]` for the i-th element (from 0) of an array, as in
+    /// `demand.channels.web.rate_per_day` or `policies[4].max_shipments` (quote it in the
+    /// shell); a key the file leaves at its default is added. Values are TOML (numbers, booleans, "strings"); a
+    /// bare word is a string, and strings holding commas are quoted.
+    ///
+    /// A whole sweep writes sweep.csv (each variant's summary.csv, prefixed by the variant
+    /// and one column per --set), kpis.csv (every replication's values) and sweep.json (the
+    /// sweep: scenario file and its SHA-256, sets, seed, replications, policies).
+    ///
+    /// --shard i/n (1-based) runs only the i-th of n slices of the (variant, replication)
+    /// units and writes their values and sweep.json into its own folder; `omnilab merge`
+    /// joins the n folders into the sweep.csv one machine would have written. In a Slurm
+    /// job array pass --shard ${SLURM_ARRAY_TASK_ID}/N; Kubernetes Indexed Jobs number
+    /// from 0, so pass --shard $((JOB_COMPLETION_INDEX+1))/N.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
+    /// Join the shard folders of one sweep into its sweep.csv, kpis.csv and sweep.json.
+    ///
+    /// Checks that the folders are shards of the same sweep (same scenario contents, sets,
+    /// seed, replications, policies, omnilab version and shard count) and that together
+    /// they cover it exactly once; a shard missing, given twice or cut short is named and
+    /// nothing is written (exit code 2). The result is byte for byte what the sweep run on
+    /// one machine writes. The folders may be given in any order.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
 }
 
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  omnilab sweep scenarios/quickstart.toml --set demand.channels.web.rate_per_day=800,1000,1200
+  omnilab sweep scenarios/quickstart.toml --set inventory.visibility_sync_minutes=0,15,60 \\
+      --set 'policies[4].max_shipments=2,3' --replications 20
+  omnilab sweep scenarios/quickstart.toml --set carrier.cutoff='\"14:00\",\"18:00\"'
+  omnilab sweep scenarios/quickstart.toml --set seed=1,2 --shard 3/8 --out shards/3
+
+Shards: results/<name>/sweep-shards/shard-<i>-of-<n> by default; join them with
+  omnilab merge results/<name>/sweep-shards/shard-*";
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  omnilab merge results/quickstart/sweep-shards/shard-*
+  omnilab merge shards/1 shards/2 shards/3 --out results/quickstart/sweep";
+
+#[derive(Debug, Args)]
+struct SweepArgs {
+    /// The scenario file.
+    #[arg(value_name = "SCENARIO")]
+    scenario: PathBuf,
+    /// A parameter and its values; repeat for a grid.
+    #[arg(long = "set", value_name = "PATH=V1,V2,...")]
+    sets: Vec<Set>,
+    /// Run only the i-th of n slices of the work (1-based, e.g. 3/8).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// Where to write results [default: results/<scenario name>/sweep, or
+    /// results/<scenario name>/sweep-shards/shard-<i>-of-<n> with --shard].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replications per policy in every variant [default: the scenario's].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    replications: Option<u32>,
+    /// Scenario seed of every variant [default: the scenario's].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Run only these policies, comma-separated, in this order [default: all].
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    policies: Option<Vec<String>>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+    /// Run even when the estimated memory exceeds what the machine has.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// The shard folders, in any order.
+    #[arg(required = true, value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// Where to write the merged sweep [default: results/<scenario name>/sweep].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+}
 const CHECK_EXAMPLES: &str = "\
 Examples:
   omnilab check scenarios/quickstart.toml
@@ -203,6 +301,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate(&args),
         Command::Run(args) => run(&args),
         Command::Check(args) => check(&args),
+        Command::Sweep(args) => sweep(&args),
+        Command::Merge(args) => merge(&args),
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("error: {error}");
@@ -333,7 +433,7 @@ fn simulate(job: &Job, runner: &Runner, out: Option<&Path>) -> Result<Comparison
     let bar = progress_bar(runner.quiet, total, &sc.name);
     let compared = compare(sc, &plan, &|done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
-    compared.map_err(|error| report_failed_run(&job.file, &error, out))
+    compared.map_err(|error| report_failed_run(&job.file.display().to_string(), &error, out))
 }
 
 /// Writes the results of `job` into `out` (atomically); returns the summary rows, or prints
@@ -560,6 +660,296 @@ fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Exit code for a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+/// `omnilab sweep`: load the scenario, check every variant, run the shard's units (all of
+/// them without --shard), write. Nothing runs unless every variant is valid, and any failure
+/// leaves the previous results folder as it was.
+fn sweep(args: &SweepArgs) -> anyhow::Result<ExitCode> {
+    // Ctrl-C while the variants are checked stops the sweep before its first replication.
+    let cancel = Cancel::new();
+    stop_on_signals(&cancel);
+    let text = match scenario::read_text(&args.scenario) {
+        Ok(text) => text,
+        Err(error) => return Ok(report_invalid(&error)),
+    };
+    let base = match scenario::scenario_from_str(&text, &args.scenario) {
+        Ok(sc) => sc,
+        Err(error) => return Ok(report_invalid(&error)),
+    };
+    if let Err(message) = check_sets(args) {
+        eprintln!("error: {}: {message}", args.scenario.display());
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    let hash = sha256_hex(text.as_bytes());
+    let plan = match Sweep::new(text, &args.scenario, args.sets.clone()) {
+        Ok(plan) => plan,
+        Err(error) => {
+            eprintln!("error: {}: {error}", args.scenario.display());
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    let names: Vec<String> = match select_policies(&base, args.policies.as_deref()) {
+        Ok(indices) => indices.iter().map(|&p| base.policies[p].name().to_string()).collect(),
+        Err(message) => {
+            eprintln!("error: {}: --policies: {message}", args.scenario.display());
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    let replications = args.replications.unwrap_or(base.replications);
+    let Some(baselines) = check_variants(args, &plan, &names, replications) else {
+        return Ok(ExitCode::from(EXIT_INVALID));
+    };
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global()?;
+    }
+
+    let inputs = SpecInputs {
+        scenario: base.name.clone(),
+        scenario_sha256: hash,
+        seed: args.seed.unwrap_or(base.seed),
+        replications,
+        policies: names,
+    };
+    let spec = SweepSpec { shard: args.shard, ..plan.spec(&inputs, baselines) };
+    let out = args.out.clone().unwrap_or_else(|| sweep_dir(&base.name, args.shard));
+    run_sweep(args, &plan, &spec, &out, cancel)
+}
+
+/// Refuses --set flags that would make variants differ in what a sweep keeps fixed.
+fn check_sets(args: &SweepArgs) -> Result<(), String> {
+    for set in &args.sets {
+        match set.path.to_string().as_str() {
+            "replications" => {
+                return Err("--set replications: every variant runs the same replications; \
+                            use --replications"
+                    .to_string());
+            }
+            "seed" if args.seed.is_some() => {
+                return Err("--set seed and --seed both set the seed; give one".to_string());
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// How many invalid variants are described in full; the others are counted.
+const MAX_SHOWN_VARIANTS: usize = 5;
+
+/// Loads every variant and checks what `run` checks (policies, trace, memory), printing
+/// every problem; returns each variant's baseline name, or `None` when any is invalid.
+fn check_variants(
+    args: &SweepArgs,
+    plan: &Sweep,
+    names: &[String],
+    replications: u32,
+) -> Option<Vec<Option<String>>> {
+    let mut baselines = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    let mut invalid = 0;
+    for v in 0..plan.variants().len() {
+        let variant = format!("variant {v} ({})", plan.describe(v));
+        let sc = match plan.load_runnable(v, args.seed, names) {
+            Ok((sc, _)) => sc,
+            Err(SweepError::Invalid { source, .. }) => {
+                invalid += 1;
+                if invalid <= MAX_SHOWN_VARIANTS {
+                    problems.push(format!("error: {variant} is not a valid scenario:"));
+                    problems.extend(source.diagnostics().iter().map(|d| format!("  {d}")));
+                }
+                continue;
+            }
+            Err(error) => {
+                problems.push(format!("error: {}: {error}", args.scenario.display()));
+                continue;
+            }
+        };
+        problems.extend(trace_problems(&sc).into_iter().map(|p| format!("{variant}: {p}")));
+        if let Err(refusal) = check_resources(args.force, &sc, replications, names.len()) {
+            problems.push(format!("error: {variant}: {refusal}"));
+        }
+        let baseline = sc.policies[sc.baseline].name().to_string();
+        baselines.push(names.contains(&baseline).then_some(baseline));
+    }
+    if invalid > MAX_SHOWN_VARIANTS {
+        let hidden = invalid - MAX_SHOWN_VARIANTS;
+        problems.push(format!("... and {hidden} more invalid variants"));
+    }
+    problems.dedup();
+    problems.iter().for_each(|problem| eprintln!("{problem}"));
+    problems.is_empty().then_some(baselines)
+}
+
+/// The default folder of a sweep or of one of its shards.
+fn sweep_dir(name: &str, shard: Option<Shard>) -> PathBuf {
+    let results = PathBuf::from("results").join(name);
+    match shard {
+        None => results.join("sweep"),
+        Some(s) => results.join("sweep-shards").join(format!("shard-{}-of-{}", s.index, s.count)),
+    }
+}
+
+/// Runs the units of the sweep (or shard) and writes them into `out`.
+fn run_sweep(
+    args: &SweepArgs,
+    plan: &Sweep,
+    spec: &SweepSpec,
+    out: &Path,
+    cancel: Cancel,
+) -> anyhow::Result<ExitCode> {
+    let units = sweep::units(args.shard, plan.variants().len(), spec.replications);
+    let options = SimOptions { cancel: Some(cancel), ..SimOptions::default() };
+    let bar = progress_bar(args.quiet, units.len(), "variant replications");
+    let progress = |done: usize, _: usize| bar.set_position(done as u64);
+    let ran = sweep::run(plan, &units, args.seed, &spec.policies, &options, &progress);
+    bar.finish_and_clear();
+    let values = match ran {
+        Ok(values) => values,
+        Err(SweepError::Run { source, variant, description }) => {
+            let what = format!("{}: variant {variant} ({description})", args.scenario.display());
+            return Ok(report_failed_run(&what, &source, Some(out)));
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("{}", intact(out));
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+
+    let written = match args.shard {
+        Some(_) => write_shard(out, spec, &values).map(|()| None),
+        None => write_sweep(out, spec, &values).map(Some),
+    };
+    match written {
+        Ok(rows) if !args.quiet => print_sweep(spec, units.len(), rows.as_deref(), out)?,
+        Ok(_) => {}
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("{}", intact(out));
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The headline metrics printed after a sweep, per variant and policy.
+const SWEEP_HEADLINE: [&str; 3] = ["otif", "cancellation_rate", "cost_to_serve_per_order"];
+
+/// What a finished sweep (or shard) prints: its size, each variant's headline means, and
+/// where the results are.
+fn print_sweep(
+    spec: &SweepSpec,
+    units: usize,
+    rows: Option<&[SweepRow]>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    let shard = spec.shard.map(|s| format!(", shard {s}: {units} of them")).unwrap_or_default();
+    writeln!(
+        stdout,
+        "{}: {} variants x {} replications x {} policies{shard}",
+        spec.scenario,
+        spec.variants.len(),
+        spec.replications,
+        spec.policies.len()
+    )?;
+    if let Some(rows) = rows {
+        write!(stdout, "\n{}\n", sweep_table(spec, rows))?;
+    }
+    writeln!(stdout, "results: {}", out.display())?;
+    Ok(())
+}
+
+/// One line per variant and policy with the means of [`SWEEP_HEADLINE`] over all channels.
+fn sweep_table(spec: &SweepSpec, rows: &[SweepRow]) -> String {
+    let mut lines = vec![{
+        let mut header = vec!["variant".to_string()];
+        header.extend(spec.sets.iter().map(|s| s.path.clone()));
+        header.push("policy".to_string());
+        header.extend(SWEEP_HEADLINE.iter().map(ToString::to_string));
+        header
+    }];
+    for variant in &spec.variants {
+        for policy in &spec.policies {
+            let mean = |metric: &str| {
+                rows.iter()
+                    .find(|r| {
+                        r.variant == variant.variant
+                            && &r.row.policy == policy
+                            && r.row.scope == Scope::All
+                            && r.row.metric == metric
+                    })
+                    .map_or(String::from("-"), |r| format!("{:.4}", r.row.interval.mean))
+            };
+            let mut line = vec![variant.variant.to_string()];
+            line.extend(variant.values.iter().cloned());
+            line.push(policy.clone());
+            line.extend(SWEEP_HEADLINE.iter().map(|m| mean(m)));
+            lines.push(line);
+        }
+    }
+    let widths: Vec<usize> = (0..lines[0].len())
+        .map(|c| lines.iter().map(|l| l[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut table = String::new();
+    for line in lines {
+        let cells: Vec<String> =
+            line.iter().zip(&widths).map(|(cell, &w)| format!("{cell:<w$}")).collect();
+        table.push_str(cells.join("  ").trim_end());
+        table.push('\n');
+    }
+    table
+}
+
+/// `omnilab merge`: read every shard, check they make one whole sweep, write it.
+fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
+    let mut shards = Vec::new();
+    for dir in &args.dirs {
+        match read_shard(dir) {
+            Ok(shard) => shards.push(shard),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return Ok(ExitCode::from(EXIT_INVALID));
+            }
+        }
+    }
+    let (spec, values) = match sweep::merge(shards) {
+        Ok(merged) => merged,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    let out = args.out.clone().unwrap_or_else(|| sweep_dir(&spec.scenario, None));
+    if let Some(inside) = args.dirs.iter().find(|dir| is_within(dir, &out)) {
+        eprintln!(
+            "error: --out {} holds the shard folder {}, which writing the merged sweep \
+             would replace; choose another folder",
+            out.display(),
+            inside.display()
+        );
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+
+    let rows = match write_sweep(&out, &spec, &values) {
+        Ok(rows) => rows,
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("{}", intact(&out));
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if !args.quiet {
+        print_sweep(&spec, values.len(), Some(&rows), &out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `dir` is `folder` or inside it (compared as absolute paths when both exist).
+fn is_within(dir: &Path, folder: &Path) -> bool {
+    let absolute = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    absolute(dir).starts_with(absolute(folder))
+}
+
 const EXIT_INTERRUPTED: u8 = 130;
 
 /// Refuses a run whose estimated memory exceeds the machine's, unless `force`.
@@ -596,18 +986,18 @@ fn stop_on_signals(cancel: &Cancel) {
 /// Reports a comparison that did not finish and returns the exit code: 130 for Ctrl-C, 2 for
 /// input the simulator could not use (a trace, sampling tables), 1 for a bug. `out`, when
 /// results were to be written, is named to say earlier ones are intact.
-fn report_failed_run(file: &Path, error: &RunError, out: Option<&Path>) -> ExitCode {
+fn report_failed_run(what: &str, error: &RunError, out: Option<&Path>) -> ExitCode {
     let code = match &error.source {
         SimError::Cancelled => {
             eprintln!("interrupted: stopped before any result was written");
             EXIT_INTERRUPTED
         }
         SimError::Trace(_) | SimError::Prepare(_) => {
-            eprintln!("error: {}: {}", file.display(), error.source);
+            eprintln!("error: {what}: {}", error.source);
             EXIT_INVALID
         }
         _ => {
-            eprintln!("error: {}: {error}", file.display());
+            eprintln!("error: {what}: {error}");
             1
         }
     };
@@ -681,9 +1071,7 @@ fn progress_bar(quiet: bool, total: usize, name: &str) -> ProgressBar {
 
 /// What run.json records.
 fn run_info(job: &Job, c: &Comparison) -> anyhow::Result<RunInfo> {
-    use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(&job.file)?;
-    let hash: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let hash = sha256_hex(&std::fs::read(&job.file)?);
     Ok(RunInfo {
         omnilab_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: job.scenario.name.clone(),
@@ -697,4 +1085,10 @@ fn run_info(job: &Job, c: &Comparison) -> anyhow::Result<RunInfo> {
         events: c.outcomes.iter().flatten().map(|o| o.events).sum(),
         wall_time_seconds: c.wall_time.as_secs_f64(),
     })
+}
+
+/// The SHA-256 of `bytes` in lowercase hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

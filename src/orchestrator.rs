@@ -8,19 +8,24 @@
 //! [`Orchestrator::reroute`] handles a short pick: it asks the policy for another node, or
 //! reports the units it could not place so the caller cancels them.
 //!
+//! Nodes an outage took offline ([`Orchestrator::set_offline`]) are hidden from every policy
+//! through the [`NetworkView`], and the orchestrator refuses to reserve there whatever a
+//! policy plans, so the units are rerouted like a refused reservation.
+//!
 //! Key types: [`Orchestrator`], [`Routed`], [`ShipmentPlan`]. The orchestrator draws no
 //! random numbers and does no I/O; it changes the ledger only by reserving.
 
 pub mod promise;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SimTime, SkuId, Units};
 use crate::inventory::{Ledger, LedgerError};
 use crate::network::Network;
 use crate::orders::{Assignment, CancelReason, Method, Order, Plan, Unserved};
-use crate::routing::{CapacityBook, DemandRates, Explanation, NetworkView, Policy};
+use crate::routing::{CapacityBook, DemandRates, Explanation, NetworkView, Policy, RegionWalks};
 
 /// How many times the orchestrator asks the policy for another node for the same units.
 const MAX_REROUTES: usize = 3;
@@ -69,7 +74,10 @@ pub struct Routed {
 pub struct Orchestrator {
     capacity: CapacityBook,
     rates: Option<DemandRates>,
+    walks: Option<Arc<RegionWalks>>,
     parcel_log: Option<ParcelLog>,
+    /// Offline nodes by index (an outage); all false normally.
+    offline: Vec<bool>,
 }
 
 /// Units reserved for parcels of orders placed in a window, per (node, sku): what the
@@ -84,7 +92,41 @@ struct ParcelLog {
 impl Orchestrator {
     /// An orchestrator for `network`, with demand rates for days-of-cover keys if known.
     pub fn new(network: &Network, rates: Option<DemandRates>) -> Self {
-        Orchestrator { capacity: CapacityBook::new(network), rates, parcel_log: None }
+        Orchestrator {
+            capacity: CapacityBook::new(network),
+            rates,
+            walks: None,
+            parcel_log: None,
+            offline: vec![false; network.len()],
+        }
+    }
+
+    /// Takes `node` offline (an outage) or brings it back: while offline, no policy sees it
+    /// and nothing is reserved there.
+    pub fn set_offline(&mut self, node: NodeId, offline: bool) {
+        if let Some(flag) = self.offline.get_mut(node.index()) {
+            *flag = offline;
+        }
+    }
+
+    /// Whether `node` is offline.
+    #[inline]
+    pub fn is_offline(&self, node: NodeId) -> bool {
+        self.offline.get(node.index()).copied().unwrap_or(false)
+    }
+
+    /// Reserves up to `units` at `node` on the live record; nothing at an offline node.
+    fn reserve_at(&self, ledger: &mut Ledger, node: NodeId, sku: SkuId, units: Units) -> Units {
+        if self.is_offline(node) {
+            return 0;
+        }
+        reserve_up_to(ledger, node, sku, units)
+    }
+
+    /// Lets distance-ranked policies walk each region's nodes nearest first (and stop
+    /// early) instead of scanning every stocking node; plans are the same either way.
+    pub fn with_walks(self, walks: Arc<RegionWalks>) -> Self {
+        Orchestrator { walks: Some(walks), ..self }
     }
 
     /// Starts counting the units reserved for parcels of orders placed in `[from, to)`.
@@ -223,7 +265,7 @@ impl Orchestrator {
             for a in options {
                 exclude.push(a.node);
                 let sku = order.lines[line].sku;
-                let got = reserve_up_to(ledger, a.node, sku, a.units.min(left));
+                let got = self.reserve_at(ledger, a.node, sku, a.units.min(left));
                 self.note(order, a.method, a.node, sku, got);
                 if got > 0 {
                     held.push(Assignment { units: got, ..a });
@@ -246,6 +288,8 @@ impl Orchestrator {
             ledger,
             capacity: &self.capacity,
             rates: self.rates.as_ref(),
+            offline: &self.offline,
+            walks: self.walks.as_deref(),
         }
     }
 
@@ -263,7 +307,7 @@ impl Orchestrator {
         routed: &mut Routed,
     ) -> (Vec<Assignment>, u32) {
         let sku = order.lines[a.line].sku;
-        let got = reserve_up_to(ledger, a.node, sku, a.units);
+        let got = self.reserve_at(ledger, a.node, sku, a.units);
         self.note(order, a.method, a.node, sku, got);
         let mut held = Vec::new();
         if got > 0 {
@@ -283,7 +327,7 @@ impl Orchestrator {
             }
             for b in options {
                 exclude.push(b.node);
-                let got = reserve_up_to(ledger, b.node, sku, b.units.min(left));
+                let got = self.reserve_at(ledger, b.node, sku, b.units.min(left));
                 self.note(order, b.method, b.node, sku, got);
                 if got > 0 {
                     held.push(Assignment { units: got, ..b });

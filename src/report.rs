@@ -1,24 +1,27 @@
-//! Results on disk: `summary.csv`, `kpis.csv`, `nodes.csv`, `daily.csv`, `run.json` (and
-//! `decisions.csv` when decisions were explained), the charts under `charts/` (PNG and SVG,
-//! see [`charts`]) and the self-contained leadership report `report.html` (see [`html`]),
-//! plus the terminal comparison table.
+//! Results on disk: `summary.csv`, `kpis.csv`, `nodes.csv`, `daily.csv`, `causes.csv` (OTIF
+//! misses by root cause, from `report/causes.rs`), `run.json` (and `decisions.csv` when
+//! decisions were explained), the charts under `charts/` (PNG and SVG, see [`charts`]) and
+//! the self-contained leadership report `report.html` (see [`html`]), plus the terminal
+//! comparison table.
 //!
 //! A run writes everything into a temporary folder beside the target and renames it into
 //! place only when complete, so an interrupted run leaves the previous results intact and a
 //! reader never sees half a result. Values are written with Rust's shortest round-trip
 //! formatting, so the same numbers give the same bytes on every machine.
 
+mod causes;
 pub mod charts;
 pub mod html;
 pub(crate) mod metrics;
 mod summary;
+pub mod sweep;
 mod table;
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use summary::{SummaryRow, paired_difference, summarize};
+pub use summary::{KpiRows, SummaryRow, paired_difference, summarize, summarize_replications};
 pub use table::render as render_table;
 
 use crate::experiment::Comparison;
@@ -112,14 +115,34 @@ pub fn write_results(
     info: &RunInfo,
 ) -> Result<Vec<SummaryRow>, ReportError> {
     let rows = summarize(comparison);
+    write_atomically(dir, |staging| write_files(staging, &rows, scenario, comparison, info))?;
+    Ok(rows)
+}
+
+/// Runs `write` on a fresh staging folder beside `dir` and moves the folder to `dir` when
+/// `write` succeeds: how every result folder (runs, sweeps, shards) is written.
+///
+/// Staging folders left by killed runs are cleaned up first (putting back old results a
+/// killed run had moved aside); on failure the staging folder is removed and `dir` is left
+/// as it was.
+fn write_atomically(
+    dir: &Path,
+    write: impl FnOnce(&Path) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     clean_up_after_killed_runs(dir)?;
     let staging = staging_dir(dir);
-    let written = write_files(&staging, &rows, scenario, comparison, info)
+    let written = fresh_dir(&staging)
+        .and_then(|()| write(&staging))
         .and_then(|()| replace_dir(&staging, dir));
-    match written {
-        Ok(()) => Ok(rows),
-        Err(cause) => Err(remove_staging(&staging, cause)),
+    written.map_err(|cause| remove_staging(&staging, cause))
+}
+
+/// Creates `dir` empty, removing what a crashed run of this process left there.
+fn fresh_dir(dir: &Path) -> Result<(), ReportError> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(io_err(dir))?;
     }
+    fs::create_dir_all(dir).map_err(io_err(dir))
 }
 
 /// Every result file, into `staging`.
@@ -130,15 +153,11 @@ fn write_files(
     comparison: &Comparison,
     info: &RunInfo,
 ) -> Result<(), ReportError> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(io_err(staging))?;
-    }
-    fs::create_dir_all(staging).map_err(io_err(staging))?;
-
     write_summary(&staging.join("summary.csv"), rows)?;
     write_kpis(&staging.join("kpis.csv"), comparison)?;
     write_nodes(&staging.join("nodes.csv"), scenario, comparison)?;
     write_daily(&staging.join("daily.csv"), comparison)?;
+    causes::write_causes(&staging.join("causes.csv"), scenario, comparison)?;
     if comparison.outcomes.iter().flatten().any(|o| !o.explanations.is_empty()) {
         write_decisions(&staging.join("decisions.csv"), scenario, comparison)?;
     }
@@ -265,8 +284,9 @@ where
     w.flush().map_err(|source| ReportError::Io { path: path.to_path_buf(), source })
 }
 
-/// The columns of `summary.csv`, which are also the keys of [`summary_json`]'s objects.
-const SUMMARY_COLUMNS: [&str; 11] = [
+/// The columns of `summary.csv`, which are also the keys of [`summary_json`]'s objects and
+/// which `sweep.csv` repeats after its variant columns.
+const SUMMARY_HEADER: [&str; 11] = [
     "policy",
     "channel",
     "metric",
@@ -281,29 +301,28 @@ const SUMMARY_COLUMNS: [&str; 11] = [
 ];
 
 fn write_summary(path: &Path, rows: &[SummaryRow]) -> Result<(), ReportError> {
-    write_rows(
-        path,
-        &SUMMARY_COLUMNS,
-        rows.iter().map(|r| {
-            let (dm, dl, dh, sig) = match r.diff {
-                Some(d) => (num(d.mean), num(d.low), num(d.high), d.excludes_zero().to_string()),
-                None => (String::new(), String::new(), String::new(), String::new()),
-            };
-            [
-                r.policy.clone(),
-                r.scope.as_str().to_string(),
-                r.metric.to_string(),
-                num(r.interval.mean),
-                num(r.interval.low),
-                num(r.interval.high),
-                r.interval.n.to_string(),
-                dm,
-                dl,
-                dh,
-                sig,
-            ]
-        }),
-    )
+    write_rows(path, &SUMMARY_HEADER, rows.iter().map(summary_fields))
+}
+
+/// One summary row as the fields of [`SUMMARY_HEADER`].
+fn summary_fields(r: &SummaryRow) -> [String; 11] {
+    let (dm, dl, dh, sig) = match r.diff {
+        Some(d) => (num(d.mean), num(d.low), num(d.high), d.excludes_zero().to_string()),
+        None => (String::new(), String::new(), String::new(), String::new()),
+    };
+    [
+        r.policy.clone(),
+        r.scope.as_str().to_string(),
+        r.metric.to_string(),
+        num(r.interval.mean),
+        num(r.interval.low),
+        num(r.interval.high),
+        r.interval.n.to_string(),
+        dm,
+        dl,
+        dh,
+        sig,
+    ]
 }
 
 /// The rows of `summary.csv` as a JSON array of objects with the same keys, for `omnilab
@@ -326,7 +345,7 @@ pub fn summary_json(rows: &[SummaryRow]) -> serde_json::Value {
             serde_json::json!(diff.and_then(|d| finite(d.high))),
             serde_json::json!(diff.map(|d| d.excludes_zero())),
         ];
-        let fields = SUMMARY_COLUMNS.iter().map(|c| c.to_string()).zip(values);
+        let fields = SUMMARY_HEADER.iter().map(|c| c.to_string()).zip(values);
         serde_json::Value::Object(fields.collect())
     });
     serde_json::Value::Array(objects.collect())
@@ -495,7 +514,7 @@ mod tests {
         let json = summary_json(&[row]);
         let object = json[0].as_object().expect("an object");
         let keys: Vec<&str> = object.keys().map(String::as_str).collect();
-        let mut columns = SUMMARY_COLUMNS.to_vec();
+        let mut columns = SUMMARY_HEADER.to_vec();
         columns.sort_unstable();
         assert_eq!(keys, columns);
         assert_eq!(json[0]["mean"], 0.9);

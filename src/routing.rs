@@ -4,7 +4,9 @@
 //! A [`Policy`] sees the network through a [`NetworkView`]: the nodes and rate card, the
 //! catalog, the ATP the storefront sees (the ledger's snapshot, which may be stale), today's
 //! picking load per node ([`CapacityBook`]) and, when known, demand rates for days of cover.
-//! Policies only decide; the orchestrator reserves, promises and reroutes.
+//! Policies only decide; the orchestrator reserves, promises and reroutes. A node taken
+//! offline by an outage shows no ATP in the view and fails every rule stack before its first
+//! filter (`offline` in explanations).
 //!
 //! The rule stack ([`RuleStack`], in `rule_stack.rs`) is how OMS products express routing and
 //! how a planner writes production rules into a scenario: ordered [`Filter`]s, [`SortBy`]
@@ -22,11 +24,13 @@ mod rule_stack;
 mod rules;
 #[cfg(test)]
 pub(crate) mod testkit;
+mod walk;
 
 pub use capacity::CapacityBook;
 pub use explain::{CandidateTrace, Explanation, LineTrace};
 pub use rule_stack::RuleStack;
 pub use rules::{Fallback, Filter, SortBy, SortKey, Split};
+pub use walk::RegionWalks;
 
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SkuId, Units};
@@ -65,13 +69,29 @@ pub struct NetworkView<'a> {
     pub capacity: &'a CapacityBook,
     /// Demand rates for days of cover, when the simulator provides them.
     pub rates: Option<&'a DemandRates>,
+    /// Nodes that are offline (an outage), by node index; empty or short means online. The
+    /// orchestrator routes nothing to an offline node, whatever the policy.
+    pub offline: &'a [bool],
+    /// Nodes per demand region in the order distance-ranked stacks visit them, when the
+    /// simulator provides them; without them every stocking node is scanned (same plans).
+    pub walks: Option<&'a RegionWalks>,
 }
 
 impl NetworkView<'_> {
-    /// The ATP of `sku` at `node` as the storefront sees it (through the sync interval).
+    /// The ATP of `sku` at `node` as the storefront sees it (through the sync interval); zero
+    /// at an offline node, which can serve nothing.
     #[inline]
     pub fn atp(&self, node: NodeId, sku: SkuId) -> Units {
+        if self.is_offline(node) {
+            return 0;
+        }
         self.ledger.visible_atp(node, sku)
+    }
+
+    /// Whether `node` is offline (an outage): no policy may route to it.
+    #[inline]
+    pub fn is_offline(&self, node: NodeId) -> bool {
+        self.offline.get(node.index()).copied().unwrap_or(false)
     }
 
     /// Days the visible ATP lasts at the local demand rate: infinite for stock that no local

@@ -215,6 +215,29 @@
 //!
 //! An expectation on a metric no replication reported (a channel without orders) does not
 //! hold, nor does one with `by = "interval"` run with a single replication (no interval).
+//!
+//! ## `[[disruptions]]`: faults in the model
+//!
+//! Each entry has a `kind` (**required**) and the keys of that kind, no others. Days are
+//! days since the start of the run and may be fractional (`10.5` is noon of day 10); a
+//! window has `start_day` (**required**, in [0, `horizon_days`)) and `end_day`
+//! (**required**, after `start_day`, at most `horizon_days`).
+//!
+//! | kind | keys | effect |
+//! |---|---|---|
+//! | `node_outage` | window, `nodes` (**required**, node names), `reason` (free text) | the nodes are offline: no policy sees them (`offline` in `--explain`), shipments queued there are rerouted by the policy (or cancelled by its fallback), their pickers stop, parcels, pickups, replenishment and returns there wait until they reopen; walk-ins find the store closed |
+//! | `carrier_delay` | window, `extra_days` (in [0, 365]) or `factor` (transit multiplier, in [1, 100]), one of them; `zones` (1-based, default all) | parcels leaving in the window arrive later; promises quoted in it do not know |
+//! | `atp_sync_outage` | window | the ATP feed the storefront and the policies see freezes at its last sync and resyncs at the end |
+//! | `shrink` | `at_day` (**required**, in [0, `horizon_days`)), `nodes` or `node_kind` (one of them), `share` (**required**, [0, 1]) | each position there loses about `share` of its physical units at once, unknown to the record |
+//!
+//! ```toml
+//! [[disruptions]]
+//! kind = "node_outage"
+//! nodes = ["DC-East"]
+//! start_day = 10.5
+//! end_day = 13.5
+//! reason = "weather"
+//! ```
 
 mod error;
 pub mod file;
@@ -230,11 +253,11 @@ use crate::expect::Expectation;
 pub use error::{Diagnostic, ScenarioError};
 pub use file::{
     BoundFile, Capability, CarrierFile, CatalogFile, Channel, ChannelFile, ChannelShares,
-    ChannelsFile, DEFAULT_ZONE_COUNT, DemandFile, ExecutionFile, ExpectFile, Fallback, Filter,
-    Hours, InventoryFile, ItemFile, Judged, LaneFile, LaneTerms, NetworkFile, NodeFile, NodeKind,
-    NodeSettings, PickTime, Placement, PolicyFile, PolicyKind, Preset, ReturnsFile, ScenarioFile,
-    SortField, SortKey, SortOrder, Split, StockFile, StoreToStoreTerms, StoresFile, SupplyFile,
-    SupportFile, TransfersFile, Weekday, parse_clock,
+    ChannelsFile, DEFAULT_ZONE_COUNT, DemandFile, DisruptionFile, DisruptionKind, ExecutionFile,
+    ExpectFile, Fallback, Filter, Hours, InventoryFile, ItemFile, Judged, LaneFile, LaneTerms,
+    NetworkFile, NodeFile, NodeKind, NodeSettings, PickTime, Placement, PolicyFile, PolicyKind,
+    Preset, ReturnsFile, ScenarioFile, SortField, SortKey, SortOrder, Split, StockFile,
+    StoreToStoreTerms, StoresFile, SupplyFile, SupportFile, TransfersFile, Weekday, parse_clock,
 };
 pub use locate::Locator;
 pub use resolve::{ResolveIssue, resolve, resolve_all};
@@ -264,7 +287,7 @@ pub fn load(path: &Path) -> Result<ScenarioFile, ScenarioError> {
     reason = "errors are rare, one per file, and never on a hot path"
 )]
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
-    load_with_expectations(path).map(|(scenario, _)| scenario)
+    scenario_from_str(&read_text(path)?, path)
 }
 
 /// Reads, validates and resolves the scenario file at `path` like [`load_scenario`], and
@@ -275,14 +298,26 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
 )]
 pub fn load_with_expectations(path: &Path) -> Result<(Scenario, Vec<Expectation>), ScenarioError> {
     let text = read_text(path)?;
-    let file = parse_str(&text, path)?;
-    let scenario = resolve_located(&file, &text, path)?;
-    let expectations = file
+    let parsed = parse_str(&text, path)?;
+    let scenario = resolve_located(&parsed, &text, path)?;
+    let expectations = parsed
         .expect
         .iter()
         .map(|entry| Expectation::from_file(entry).expect("validation accepts known channels"))
         .collect();
     Ok((scenario, expectations))
+}
+
+/// Parses, validates and resolves scenario `text` as [`load_scenario`] does a file: `file`
+/// names it in diagnostics and locates the files it refers to. Sweeps use it on the text of
+/// a scenario with `--set` values written in.
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are rare, one per file, and never on a hot path"
+)]
+pub fn scenario_from_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
+    let parsed = parse_str(text, file)?;
+    resolve_located(&parsed, text, file)
 }
 
 /// Resolves a validated file, locating what only resolution finds in its `text`.
@@ -291,17 +326,17 @@ pub fn load_with_expectations(path: &Path) -> Result<(Scenario, Vec<Expectation>
     reason = "errors are rare, one per file, and never on a hot path"
 )]
 fn resolve_located(
-    file: &ScenarioFile,
+    parsed: &ScenarioFile,
     text: &str,
-    path: &Path,
+    file: &Path,
 ) -> Result<Scenario, ScenarioError> {
-    resolve_all(file, path).map_err(|issues| {
+    resolve_all(parsed, file).map_err(|issues| {
         let locator = Locator::new(text);
         let mut diagnostics: Vec<Diagnostic> = issues
             .into_iter()
             .map(|issue| {
                 let position = locator.locate(&issue.path);
-                Diagnostic::new(path, issue.path, issue.message).at(position).with_hint(issue.hint)
+                Diagnostic::new(file, issue.path, issue.message).at(position).with_hint(issue.hint)
             })
             .collect();
         diagnostics.sort_by_key(|d| (d.line, d.column));
@@ -309,12 +344,13 @@ fn resolve_located(
     })
 }
 
-/// The file at `path` as UTF-8 text.
+/// The file at `path` as UTF-8 text: [`ScenarioError::Io`] when it cannot be read,
+/// [`ScenarioError::Parse`] when it is not UTF-8.
 #[expect(
     clippy::result_large_err,
     reason = "errors are rare, one per file, and never on a hot path"
 )]
-fn read_text(path: &Path) -> Result<String, ScenarioError> {
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let bytes = std::fs::read(path)
         .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
     match String::from_utf8(bytes) {

@@ -9,7 +9,7 @@
 //!      day start: replenishment, shrink, cycle counts, season-end clearance
 //!                              | observations
 //!                              v
-//!                 Tally (KPIs by channel, node, day) --> RepKpis
+//!                 Tally (KPIs by channel, node, day; OTIF misses by cause) --> RepKpis
 //! ```
 //!
 //! [`run_replication`] builds the world (initial stock, streams), schedules the first
@@ -21,7 +21,9 @@
 mod audit;
 mod batch;
 mod bound;
+mod causes;
 mod demand;
+mod faults;
 mod fulfil;
 mod kpi;
 mod luck;
@@ -36,6 +38,7 @@ mod properties;
 mod tests;
 
 pub use audit::Imbalance;
+pub use causes::{MissCause, MissCount};
 pub use kpi::{RepKpis, Scope};
 pub use luck::{Luck, Purpose, replication_seed};
 pub use prepare::{PrepareError, Prepared};
@@ -182,6 +185,9 @@ pub fn run_replication(
         scenario.network.nodes.iter().map(|n| n.kind != NodeKind::Vendor).collect();
     let mut kpis = world.tally.finish(&capacities, &fulfilling, measured_days);
     kpis.kpis.extend(world.policy.counters().into_iter().map(|(k, v)| (Scope::All, k, v)));
+    if !scenario.disruptions.is_empty() {
+        kpis.kpis.extend(world.faults.rows().into_iter().map(|(k, v)| (Scope::All, k, v)));
+    }
     if let Some(bound) = &world.bound {
         let sc = scenario;
         kpis.kpis.extend(bound.rows(&sc.network, &sc.catalog, &world.ledger, &world.orch)?);
@@ -233,7 +239,8 @@ impl<'s> World<'s> {
             prep,
             options,
             policy: sc.policies[policy].build_with(&prep.forecast),
-            orch: Orchestrator::new(&sc.network, Some(prep.rates.clone())),
+            orch: Orchestrator::new(&sc.network, Some(prep.rates.clone()))
+                .with_walks(Arc::clone(&prep.walks)),
             ledger,
             luck: Luck::new(rep_seed),
             demand: DemandGen::new(rep_seed),
@@ -255,6 +262,7 @@ impl<'s> World<'s> {
                 .bound
                 .enabled
                 .then(|| bound::BoundLog::new(&sc.network, sc.bound.cancel_penalty)),
+            faults: faults::Faults::new(sc.network.len(), rep_seed),
         };
         if sc.bound.enabled {
             world.orch.log_parcel_units(world.warmup_end, world.arrivals_end);
@@ -267,6 +275,7 @@ impl<'s> World<'s> {
     /// The first arrival of every channel (or of the trace) and the first day start.
     fn schedule_start(&mut self, engine: &mut Engine<Event>) -> Result<(), SimError> {
         engine.schedule(SimTime::ZERO, Event::DayStart);
+        self.schedule_disruptions(engine);
         match self.trace.as_mut() {
             Some(trace) => {
                 if let Some(first) = trace.peek_time()? {

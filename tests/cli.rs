@@ -10,6 +10,8 @@
 mod bound;
 #[path = "cli/check.rs"]
 mod check;
+#[path = "cli/disruptions.rs"]
+mod disruptions;
 #[path = "cli/fuzz_regressions.rs"]
 mod fuzz_regressions;
 #[path = "cli/malformed.rs"]
@@ -20,6 +22,8 @@ mod report;
 mod results;
 #[path = "cli/run.rs"]
 mod run;
+#[path = "cli/sweep.rs"]
+mod sweep;
 #[path = "cli/validate.rs"]
 mod validate;
 

@@ -95,6 +95,7 @@ pub fn mmc_scenario(params: MmcParams) -> Scenario {
         )],
         baseline: 0,
         bound: omnilab::scenario::BoundConfig::default(),
+        disruptions: Vec::new(),
     }
 }
 

@@ -7,6 +7,11 @@
 //! captured"; when the tags run out (after four billion syncs) they restart at 1 and the
 //! ledger forgets every snapshot, so an old tag is never mistaken for the current one.
 //!
+//! The feed can also be frozen (an outage of the ATP sync): while frozen, time moves on but
+//! the epoch does not, so online channels keep seeing the snapshot of the last sync (a live
+//! feed freezes at the values of the moment it stops). Thawing resyncs: a new epoch starts
+//! with the live values of that moment.
+//!
 //! This file knows nothing of positions beyond that protocol.
 
 use crate::ids::SimTime;
@@ -18,6 +23,7 @@ pub(crate) struct Clock {
     sync: u64,
     epoch: u64,
     tag: u32,
+    frozen: bool,
 }
 
 /// Whether the tags restarted, so every stored snapshot must be forgotten.
@@ -31,7 +37,7 @@ pub(crate) enum Tags {
 impl Clock {
     /// A live clock at time zero.
     pub(crate) fn new() -> Clock {
-        Clock { now: SimTime::ZERO, sync: 0, epoch: 0, tag: 1 }
+        Clock { now: SimTime::ZERO, sync: 0, epoch: 0, tag: 1, frozen: false }
     }
 
     /// The current time.
@@ -49,9 +55,34 @@ impl Clock {
         self.tag
     }
 
-    /// Whether online channels see live ATP.
+    /// Whether online channels see live ATP (a zero interval, and the feed not frozen).
     pub(crate) fn is_live(&self) -> bool {
-        self.sync == 0
+        self.sync == 0 && !self.frozen
+    }
+
+    /// Whether the feed is frozen at its last sync.
+    pub(crate) fn is_frozen(&self) -> bool {
+        self.frozen
+    }
+
+    /// Stops the syncs: the current epoch lasts until [`Clock::thaw`]. A live feed starts a
+    /// new epoch, so the snapshot holds the values of this moment.
+    pub(crate) fn freeze(&mut self) -> Tags {
+        if self.frozen {
+            return Tags::Kept;
+        }
+        self.frozen = true;
+        if self.sync == 0 { self.next_tag() } else { Tags::Kept }
+    }
+
+    /// Resumes the syncs with one now: a new epoch starts with the live values.
+    pub(crate) fn thaw(&mut self) -> Tags {
+        if !self.frozen {
+            return Tags::Kept;
+        }
+        self.frozen = false;
+        self.epoch = self.now.0.checked_div(self.sync).unwrap_or(0);
+        self.next_tag()
     }
 
     /// Moves the clock to `now`; an earlier time than the current one is ignored.
@@ -60,6 +91,9 @@ impl Clock {
             return Tags::Kept;
         }
         self.now = now;
+        if self.frozen {
+            return Tags::Kept;
+        }
 
         // A live clock (interval zero) has no epochs.
         match now.0.checked_div(self.sync) {
@@ -117,6 +151,35 @@ mod tests {
         assert_eq!(clock.advance_to(SimTime(50)), Tags::Kept);
         assert_eq!(clock.advance_to(SimTime(10)), Tags::Kept);
         assert_eq!(clock.now(), SimTime(50));
+    }
+
+    #[test]
+    fn a_frozen_clock_keeps_its_epoch_until_thawed() {
+        let mut clock = Clock::new();
+        assert_eq!(clock.set_sync(900), Tags::Kept);
+        let first = clock.tag();
+        assert_eq!(clock.freeze(), Tags::Kept);
+        assert_eq!(clock.advance_to(SimTime(5_000)), Tags::Kept);
+        assert_eq!(clock.tag(), first);
+        assert!(!clock.is_live());
+
+        assert_eq!(clock.thaw(), Tags::Kept);
+        let resynced = clock.tag();
+        assert_ne!(resynced, first);
+        assert_eq!(clock.advance_to(SimTime(5_300)), Tags::Kept);
+        assert_eq!(clock.tag(), resynced, "5,000 and 5,300 share epoch 5");
+    }
+
+    #[test]
+    fn a_live_clock_freezes_into_a_new_epoch() {
+        let mut clock = Clock::new();
+        let live = clock.tag();
+        assert!(clock.is_live());
+        assert_eq!(clock.freeze(), Tags::Kept);
+        assert!(!clock.is_live() && clock.is_frozen());
+        assert_ne!(clock.tag(), live);
+        assert_eq!(clock.thaw(), Tags::Kept);
+        assert!(clock.is_live());
     }
 
     #[test]

@@ -146,6 +146,27 @@ impl Ledger {
         self.renumber(tags);
     }
 
+    /// Freezes the feed online channels see (an outage of the ATP sync): until
+    /// [`Ledger::thaw_visibility`], [`Ledger::visible_atp`] shows the values of the last sync
+    /// (of this moment for a live feed), whatever happens to the record. Freezing a frozen
+    /// feed changes nothing.
+    pub fn freeze_visibility(&mut self) {
+        let tags = self.clock.freeze();
+        self.renumber(tags);
+    }
+
+    /// Ends a freeze: the feed resyncs at once to the live values and syncs on its interval
+    /// again. Thawing a feed that is not frozen changes nothing.
+    pub fn thaw_visibility(&mut self) {
+        let tags = self.clock.thaw();
+        self.renumber(tags);
+    }
+
+    /// Whether the feed is frozen ([`Ledger::freeze_visibility`]).
+    pub fn visibility_frozen(&self) -> bool {
+        self.clock.is_frozen()
+    }
+
     /// Forgets every snapshot when the epoch tags restart.
     fn renumber(&mut self, tags: Tags) {
         if tags == Tags::Restarted {
@@ -183,6 +204,11 @@ impl Ledger {
     /// The nodes with a position for `sku`, in node order (none for an unknown sku).
     pub fn stocking_nodes(&self, sku: SkuId) -> impl Iterator<Item = NodeId> + '_ {
         self.stocking_list(sku).iter().map(|&(node, _)| node)
+    }
+
+    /// How many nodes have a position for `sku` (0 for an unknown sku).
+    pub fn stocking_count(&self, sku: SkuId) -> usize {
+        self.stocking_list(sku).len()
     }
 
     /// The positions for `sku` with their nodes, in node order (none for an unknown sku).
@@ -381,6 +407,24 @@ mod tests {
         assert_eq!(sku, LedgerError::UnknownSku { node: n(1), sku: s(3), num_skus: 3 });
         assert_eq!(ledger.atp(n(9), s(9)), 0);
         assert!(ledger.position(n(9), s(0)).is_none());
+    }
+
+    #[test]
+    fn a_frozen_feed_shows_the_last_sync_until_thawed() {
+        let mut ledger = Ledger::new(1, 1);
+        ledger.receive(n(0), s(0), 10).unwrap();
+        ledger.freeze_visibility();
+        assert!(ledger.visibility_frozen());
+        ledger.advance_to(SimTime(3_600));
+        ledger.reserve(n(0), s(0), 4).unwrap();
+        ledger.advance_to(SimTime(7_200));
+        ledger.shrink(n(0), s(0), 6).unwrap();
+        ledger.cycle_count(n(0), s(0)).unwrap();
+        assert_eq!((ledger.atp(n(0), s(0)), ledger.visible_atp(n(0), s(0))), (0, 10));
+
+        ledger.thaw_visibility();
+        assert!(!ledger.visibility_frozen());
+        assert_eq!(ledger.visible_atp(n(0), s(0)), 0);
     }
 
     #[test]

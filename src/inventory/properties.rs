@@ -1,7 +1,7 @@
 //! Property tests of the ledger: random sequences of operations on a few nodes and skus, run
 //! against the ledger and against a plain reference model written from the rules in the module
 //! documentation (explicit `reserved` and `oversold`, signed arithmetic, snapshots keyed by
-//! epoch number).
+//! epoch number, a frozen feed keeping its epoch).
 //!
 //! After every step they check that no operation panicked, that the ledger and the model agree
 //! on every outcome, error and state, that a rejected operation changed nothing, and the
@@ -46,6 +46,8 @@ enum Op {
     Clear(u32, u32),
     AdvanceTo(u64),
     SetSync(u64),
+    Freeze,
+    Thaw,
 }
 
 /// What an operation returned, in one comparable shape.
@@ -111,6 +113,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (n, s).prop_map(|(n, s)| Op::Clear(n, s)),
         2 => (0..3_000u64).prop_map(Op::AdvanceTo),
         1 => prop_oneof![Just(0u64), Just(60), Just(900)].prop_map(Op::SetSync),
+        1 => Just(Op::Freeze),
+        1 => Just(Op::Thaw),
     ]
 }
 
@@ -151,6 +155,14 @@ fn run(ledger: &mut Ledger, op: &Op) -> Outcomes {
         }
         Op::SetSync(secs) => {
             ledger.set_visibility_sync(secs);
+            Ok(Outcome::Done)
+        }
+        Op::Freeze => {
+            ledger.freeze_visibility();
+            Ok(Outcome::Done)
+        }
+        Op::Thaw => {
+            ledger.thaw_visibility();
             Ok(Outcome::Done)
         }
     }
@@ -232,6 +244,8 @@ struct World {
     now: u64,
     sync: u64,
     generation: u64,
+    /// The epoch the feed is frozen in, while an ATP sync outage lasts.
+    frozen: Option<(u64, u64)>,
 }
 
 type Change<'a> = Box<dyn FnOnce(&mut Model, &mut Flows) -> Outcomes + 'a>;
@@ -249,6 +263,9 @@ impl World {
     }
 
     fn epoch(&self) -> Option<(u64, u64)> {
+        if self.frozen.is_some() {
+            return self.frozen;
+        }
         (self.sync > 0).then(|| (self.generation, self.now / self.sync))
     }
 
@@ -477,6 +494,27 @@ impl World {
             Op::SetSync(secs) => {
                 self.sync = secs;
                 self.generation += 1;
+                if self.frozen.is_some() {
+                    // A new interval starts a new epoch, which stays frozen.
+                    self.frozen = Some((self.generation, u64::MAX));
+                }
+                Ok(Outcome::Done)
+            }
+            Op::Freeze => {
+                if self.frozen.is_none() {
+                    // A live feed freezes into a new epoch; a synced one in its current one.
+                    if self.sync == 0 {
+                        self.generation += 1;
+                    }
+                    let epoch = self.now.checked_div(self.sync).unwrap_or(u64::MAX);
+                    self.frozen = Some((self.generation, epoch));
+                }
+                Ok(Outcome::Done)
+            }
+            Op::Thaw => {
+                if self.frozen.take().is_some() {
+                    self.generation += 1;
+                }
                 Ok(Outcome::Done)
             }
         }

@@ -330,6 +330,8 @@ impl Run {
             ledger: &self.ledger,
             capacity: &capacity,
             rates: None,
+            offline: &[],
+            walks: None,
         };
         let plan = self.policy.plan(order, &view, None);
         check_plan(order, &plan, &view)?;

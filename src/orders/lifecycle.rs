@@ -6,7 +6,7 @@
 //!                                    |  \-> ready_for_pickup -> picked_up
 //!                                    v                  \-> cancelled (no_show)
 //!                              short_picked -> rerouted | cancelled | shipped | ready_for_pickup
-//! placed | routed | released -> cancelled;  routed -> rerouted
+//! placed | routed | released -> cancelled;  routed | released -> rerouted (node offline)
 //! ```
 //!
 //! A transition the diagram does not draw is refused with [`IllegalTransition`], so a bug in
@@ -77,7 +77,7 @@ impl Status {
         match (self, next) {
             (Placed, Routed) => true,
             (Routed, Released | Rerouted) => true,
-            (Released, Picking) => true,
+            (Released, Picking | Rerouted) => true,
             (Picking, Shipped | ReadyForPickup | ShortPicked) => true,
             (ShortPicked, Rerouted | Shipped | ReadyForPickup) => true,
             (Shipped, Delivered) => true,
@@ -211,6 +211,16 @@ mod tests {
         let mut cancelled = s;
         cancelled.advance(Status::Cancelled(CancelReason::ShortPick)).expect("legal");
         s.advance(Status::Rerouted).expect("legal");
+    }
+
+    #[test]
+    fn a_part_waiting_at_an_offline_node_can_be_rerouted() {
+        for from in [Status::Routed, Status::Released] {
+            let mut s = from;
+            s.advance(Status::Rerouted).expect("legal");
+        }
+        let mut picking = Status::Picking;
+        assert!(picking.advance(Status::Rerouted).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod bars;
 mod daily;
 mod data;
 mod map;
+mod misses;
 mod nodes;
 mod scatter;
 mod style;
@@ -27,7 +28,7 @@ use crate::experiment::Comparison;
 use crate::scenario::Scenario;
 
 /// Every chart, by file name without extension; each is written as `.png` and `.svg`.
-pub const CHART_NAMES: [&str; 7] = [
+pub const CHART_NAMES: [&str; 8] = [
     "kpi_comparison",
     "cost_breakdown",
     "otif_over_time",
@@ -35,6 +36,7 @@ pub const CHART_NAMES: [&str; 7] = [
     "cost_vs_otif",
     "node_utilization",
     "network_map",
+    "otif_misses",
 ];
 
 /// Why a chart could not be drawn: plotters' message.
@@ -142,7 +144,8 @@ pub fn write_charts(
     render(dir, &daily::Daily::cancellations(&run))?;
     render(dir, &scatter::CostVsOtif::new(&run))?;
     render(dir, &nodes::NodeUtilization::new(&run))?;
-    render(dir, &map::NetworkMap::new(&run))
+    render(dir, &map::NetworkMap::new(&run))?;
+    render(dir, &misses::OtifMisses::new(&run))
 }
 
 /// Writes `chart` as `NAME.png` and `NAME.svg` in `dir`.

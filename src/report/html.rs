@@ -4,11 +4,13 @@
 //! Owns [`write_html`] and the two encoders it needs, [`escape`] (every text taken from the
 //! scenario goes through it) and [`base64`] (charts are embedded as `data:` URIs of their
 //! PNGs). The page reads top-down: what was run, the headline findings, the comparison table,
-//! the charts, the per-channel tables, and the assumptions a reader needs to judge the
-//! numbers. The tables are built in `tables`, the assumptions in `assumptions`. The page has
+//! the charts, where promises break (OTIF misses by root cause and node), the per-channel
+//! tables, and the assumptions a reader needs to judge the numbers. The tables are built in
+//! `tables`, the misses section in `causes`, the assumptions in `assumptions`. The page has
 //! no scripts, no external style sheets, fonts or images; it writes only its own file.
 
 mod assumptions;
+mod causes;
 mod tables;
 
 use std::fmt::Write;
@@ -51,7 +53,7 @@ dl.facts dt { color: #646a73; } dl.facts dd { margin: 0; }
 ";
 
 /// What each chart shows, for its caption, in [`CHART_NAMES`] order.
-const CAPTIONS: [&str; 7] = [
+const CAPTIONS: [&str; 8] = [
     "Headline KPIs, one bar per policy with its 95% interval; the dashed line is the baseline.",
     "Cost to serve per order, split into pick and pack, parcels, transfers and returns.",
     "OTIF by the day orders were placed, mean over replications; the warm-up is shaded.",
@@ -59,7 +61,12 @@ const CAPTIONS: [&str; 7] = [
     "Cost to serve against OTIF: up and to the left is better.",
     "Utilization of the busiest nodes under each policy, against their daily capacity.",
     "Nodes by kind, sized by the baseline's shipments, over the cities customers live in.",
+    "OTIF misses per 1,000 accepted orders by root cause; the whisker is the 95% interval of \
+     all misses.",
 ];
+
+/// Charts shown in their own section rather than under "Charts".
+const OWN_SECTION: [&str; 1] = ["otif_misses"];
 
 /// Writes `report.html` to `path`, embedding the PNG charts found in `charts`.
 pub fn write_html(
@@ -95,6 +102,7 @@ fn page(
     html.push_str("<h2>Comparison, all channels</h2>\n");
     html.push_str(&tables::comparison(c, rows));
     figures(&mut html, charts)?;
+    promises(&mut html, sc, c, rows, charts)?;
     html.push_str("<h2>By channel</h2>\n");
     html.push_str(&tables::channels(c, rows));
     html.push_str(&assumptions::section(sc, info));
@@ -131,24 +139,52 @@ fn counted(n: u64, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
-/// Every chart, as an embedded PNG with its caption and a link to its SVG.
+/// Every chart without a section of its own, as an embedded PNG with its caption and a
+/// link to its SVG.
 fn figures(html: &mut String, charts: &Path) -> Result<(), ReportError> {
     html.push_str("<h2>Charts</h2>\n");
     for (name, caption) in CHART_NAMES.iter().zip(CAPTIONS) {
-        let png = charts.join(format!("{name}.png"));
-        if !png.exists() {
-            continue;
+        if !OWN_SECTION.contains(name) {
+            figure(html, charts, name, caption)?;
         }
-        let bytes =
-            fs::read(&png).map_err(|source| ReportError::Io { path: png.clone(), source })?;
-        let _ = write!(
-            html,
-            "<figure id=\"{name}\">\n<img alt=\"{caption}\" width=\"1200\" \
-             src=\"data:image/png;base64,{}\">\n<figcaption>{caption} \
-             (<a href=\"charts/{name}.svg\">SVG</a>)</figcaption>\n</figure>\n",
-            base64(&bytes)
-        );
     }
+    Ok(())
+}
+
+/// Chart `name` as an embedded PNG with `caption` and a link to its SVG; nothing if the
+/// chart was not drawn.
+fn figure(html: &mut String, charts: &Path, name: &str, caption: &str) -> Result<(), ReportError> {
+    let png = charts.join(format!("{name}.png"));
+    if !png.exists() {
+        return Ok(());
+    }
+    let bytes = fs::read(&png).map_err(|source| ReportError::Io { path: png.clone(), source })?;
+    let _ = write!(
+        html,
+        "<figure id=\"{name}\">\n<img alt=\"{caption}\" width=\"1200\" \
+         src=\"data:image/png;base64,{}\">\n<figcaption>{caption} \
+         (<a href=\"charts/{name}.svg\">SVG</a>)</figcaption>\n</figure>\n",
+        base64(&bytes)
+    );
+    Ok(())
+}
+
+/// "Where promises break": how misses are attributed, their chart, and the nodes with the
+/// most misses.
+fn promises(
+    html: &mut String,
+    sc: &Scenario,
+    c: &Comparison,
+    rows: &[SummaryRow],
+    charts: &Path,
+) -> Result<(), ReportError> {
+    html.push_str("<h2>Where promises break</h2>\n");
+    html.push_str(causes::INTRO);
+    let caption = CHART_NAMES.iter().zip(CAPTIONS).find(|(n, _)| **n == "otif_misses");
+    if let Some((name, caption)) = caption {
+        figure(html, charts, name, caption)?;
+    }
+    html.push_str(&causes::node_tables(sc, c, rows));
     Ok(())
 }
 

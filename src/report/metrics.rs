@@ -63,10 +63,15 @@ pub(crate) const HEADLINE: [&str; 7] = [
 ];
 
 /// Label, unit and better direction of every metric in `docs/metrics.md`.
-const KNOWN: [(&str, &str, Unit, Better); 52] = [
+const KNOWN: [(&str, &str, Unit, Better); 63] = [
     ("orders_demanded", "Orders demanded", Unit::Count, Better::Neither),
     ("orders", "Orders accepted", Unit::Count, Better::Neither),
     ("otif", "OTIF (on time in full)", Unit::Share, Better::Higher),
+    ("otif_miss_stock", "OTIF misses: stock", Unit::Share, Better::Lower),
+    ("otif_miss_promise", "OTIF misses: promise", Unit::Share, Better::Lower),
+    ("otif_miss_capacity", "OTIF misses: capacity", Unit::Share, Better::Lower),
+    ("otif_miss_carrier", "OTIF misses: carrier", Unit::Share, Better::Lower),
+    ("otif_miss_customer", "OTIF misses: customer", Unit::Share, Better::Lower),
     ("cancellation_rate", "Cancellation rate", Unit::Share, Better::Lower),
     ("cancelled_units_rate", "Cancelled units rate", Unit::Share, Better::Lower),
     ("cancelled_units_no_stock", "Cancelled units: no stock", Unit::Count, Better::Lower),
@@ -121,6 +126,22 @@ const KNOWN: [(&str, &str, Unit, Better); 52] = [
     ("hindsight_gap", "Gap to the hindsight bound", Unit::Share, Better::Lower),
     ("hindsight_unserved_units", "Units the bound cannot serve", Unit::Count, Better::Neither),
     ("gap_closed", "Share of the baseline's gap closed", Unit::Share, Better::Higher),
+    (
+        "outage_released_shipments",
+        "Shipments taken back from offline nodes",
+        Unit::Count,
+        Better::Neither,
+    ),
+    (
+        "outage_rerouted_units",
+        "Units rerouted away from offline nodes",
+        Unit::Count,
+        Better::Neither,
+    ),
+    ("outage_cancelled_units", "Units cancelled at offline nodes", Unit::Count, Better::Lower),
+    ("outage_waits", "Steps that waited for a node to reopen", Unit::Count, Better::Neither),
+    ("carrier_delayed_parcels", "Parcels in a carrier delay wave", Unit::Count, Better::Neither),
+    ("shrink_event_units", "Units lost to shrink events", Unit::Count, Better::Neither),
 ];
 
 /// Metrics of `nodes.csv` only, which `summary.csv` never reports.

@@ -1,6 +1,10 @@
 //! Summaries over replications: each KPI's mean with its 95% interval per policy and
 //! channel, and its paired difference from the baseline policy (or, through
 //! [`paired_difference`], from any other policy).
+//!
+//! The summary is computed from per-replication KPI rows ([`summarize_replications`]),
+//! whether they come from a live [`Comparison`] ([`summarize`]) or from files written by
+//! sweep shards, so both give the same numbers bit for bit.
 
 use std::collections::HashMap;
 
@@ -23,18 +27,17 @@ pub struct SummaryRow {
     pub diff: Option<Interval>,
 }
 
+/// One replication's KPI rows under one policy: (scope, metric, value), in the order the
+/// simulator emits them.
+pub type KpiRows = [(Scope, &'static str, f64)];
+
 /// Values of each (scope, metric) per replication, `None` where a replication had none.
 type Series = HashMap<(Scope, &'static str), Vec<Option<f64>>>;
 
-fn series(
-    comparison: &Comparison,
-    policy: usize,
-    order: &mut Vec<(Scope, &'static str)>,
-) -> Series {
-    let reps = &comparison.outcomes[policy];
+fn series(reps: &[&KpiRows], order: &mut Vec<(Scope, &'static str)>) -> Series {
     let mut map: Series = HashMap::new();
-    for (r, outcome) in reps.iter().enumerate() {
-        for &(scope, metric, value) in &outcome.kpis.kpis {
+    for (r, rows) in reps.iter().enumerate() {
+        for &(scope, metric, value) in rows.iter() {
             let slot = map.entry((scope, metric)).or_insert_with(|| {
                 if !order.contains(&(scope, metric)) {
                     order.push((scope, metric));
@@ -50,22 +53,36 @@ fn series(
 /// Summary rows for every policy, scope and metric, in report order (policies as run,
 /// `all` before channels, metrics in the order the simulator emits them).
 pub fn summarize(comparison: &Comparison) -> Vec<SummaryRow> {
+    let reps: Vec<Vec<&KpiRows>> = comparison
+        .outcomes
+        .iter()
+        .map(|outcomes| outcomes.iter().map(|o| o.kpis.kpis.as_slice()).collect())
+        .collect();
+    summarize_replications(&comparison.policies, comparison.baseline, &reps)
+}
+
+/// Summary rows from per-replication KPI rows: `reps[p][r]` are the rows of policy
+/// `policies[p]` in replication `r` (the same replications, in the same order, for every
+/// policy), `baseline` indexes `policies`. Rows come in the order of [`summarize`].
+pub fn summarize_replications(
+    policies: &[String],
+    baseline: Option<usize>,
+    reps: &[Vec<&KpiRows>],
+) -> Vec<SummaryRow> {
     let mut order = Vec::new();
-    let all: Vec<Series> =
-        (0..comparison.policies.len()).map(|p| series(comparison, p, &mut order)).collect();
+    let all: Vec<Series> = reps.iter().map(|p| series(p, &mut order)).collect();
     order.sort_by_key(|(scope, _)| *scope);
 
     let mut rows = Vec::new();
-    for (p, name) in comparison.policies.iter().enumerate() {
-        let gap = gap_closed(comparison, &all, p);
+    for (p, name) in policies.iter().enumerate() {
+        let gap = gap_closed(baseline, &all, p);
         for key in &order {
             let Some(values) = all[p].get(key) else { continue };
             let present: Vec<f64> = values.iter().flatten().copied().collect();
             if present.is_empty() {
                 continue;
             }
-            let diff = comparison
-                .baseline
+            let diff = baseline
                 .filter(|&b| b != p)
                 .and_then(|b| all[b].get(key))
                 .map(|base| paired(values, base))
@@ -96,8 +113,8 @@ pub fn summarize(comparison: &Comparison) -> Vec<SummaryRow> {
 /// replication: `(baseline - policy) / (baseline - bound)`, on the per-order objective, with
 /// the bound of the baseline's run (same arrivals and customers). `None` for the baseline
 /// itself, without a baseline or bound, or when no replication has a positive gap.
-fn gap_closed(comparison: &Comparison, all: &[Series], p: usize) -> Option<Interval> {
-    let b = comparison.baseline.filter(|&b| b != p)?;
+fn gap_closed(baseline: Option<usize>, all: &[Series], p: usize) -> Option<Interval> {
+    let b = baseline.filter(|&b| b != p)?;
     let objective = (Scope::All, "objective_cost_per_order");
     let bound = (Scope::All, "hindsight_bound_per_order");
     let (own, base, floor) =
@@ -127,8 +144,11 @@ pub fn paired_difference(
 ) -> Option<Interval> {
     let index = |name: &str| comparison.policies.iter().position(|p| p == name);
     let (p, v) = (index(policy)?, index(versus)?);
+    let rows = |policy: usize| -> Vec<&KpiRows> {
+        comparison.outcomes[policy].iter().map(|o| o.kpis.kpis.as_slice()).collect()
+    };
     let mut order = Vec::new();
-    let (own, other) = (series(comparison, p, &mut order), series(comparison, v, &mut order));
+    let (own, other) = (series(&rows(p), &mut order), series(&rows(v), &mut order));
     let values = |all: &Series| {
         all.iter().find(|((s, m), _)| *s == scope && *m == metric).map(|(_, values)| values.clone())
     };

@@ -35,8 +35,13 @@ use super::rules::{Fallback, Filter, SortBy, SortKey, Split};
 use super::{CandidateTrace, Explanation, LineTrace, NetworkView, Policy, ship_method};
 use crate::cost::shipment_cost_over;
 use crate::ids::{NodeId, SkuId, Units};
-use crate::network::{Capability, NodeKind, great_circle_miles};
+use crate::inventory::Position;
+use crate::network::{Capability, GeoPoint, NodeKind, great_circle_miles};
 use crate::orders::{Assignment, CancelReason, Channel, Method, Order, Plan, Unserved};
+
+/// What explanations say removed a node that an outage took offline: it fails before any
+/// filter of the stack.
+const OFFLINE: &str = "offline";
 
 /// A rule stack policy: filters, sort keys, split control and fallback.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,6 +89,26 @@ struct Ranked {
     key: Key,
 }
 
+/// What one candidate node offers a line.
+struct Assessed {
+    verdict: Verdict,
+    /// Visible ATP less what the plan already takes there.
+    atp: Units,
+    /// The rank key; empty for a node the filters removed, unless an explanation wants it.
+    key: Key,
+}
+
+impl Assessed {
+    /// The candidate, if it passed every filter and has units to give.
+    fn into_ranked(self, node: NodeId) -> Option<Ranked> {
+        (self.verdict.removed_by.is_none() && self.atp > 0).then_some(Ranked {
+            node,
+            atp: self.atp,
+            key: self.key,
+        })
+    }
+}
+
 fn compare(a: &Ranked, b: &Ranked) -> Ordering {
     for (x, y) in a.key.iter().zip(&b.key) {
         match x.total_cmp(y) {
@@ -106,6 +131,14 @@ impl RuleStack {
         RuleStack { name: name.into(), filters, sort, split, fallback }
     }
 
+    /// This stack and the stacks it falls back to, in order.
+    pub fn chain(&self) -> impl Iterator<Item = &RuleStack> {
+        std::iter::successors(Some(self), |s| match &s.fallback {
+            Fallback::Stack(next) => Some(next.as_ref()),
+            Fallback::Cancel => None,
+        })
+    }
+
     /// How `node` would serve a line of `order`, if it can at all.
     fn method(&self, order: &Order, node: NodeId, view: &NetworkView<'_>) -> Option<Method> {
         match pickup_store(order) {
@@ -122,7 +155,8 @@ impl RuleStack {
     }
 
     /// Which filters `node` fails for `units` of a line when it has `atp` units left to
-    /// offer. The capability check comes first when the stack does not list it.
+    /// offer. An offline node fails first; then the capability check when the stack does not
+    /// list it.
     #[allow(clippy::too_many_arguments)]
     fn verdict(
         &self,
@@ -133,6 +167,9 @@ impl RuleStack {
         miles: f64,
         view: &NetworkView<'_>,
     ) -> Verdict {
+        if view.is_offline(node) {
+            return Verdict { removed_by: Some(OFFLINE), capacity_only: false };
+        }
         let capable = self.method(order, node, view).is_some();
         if !capable && !self.filters.contains(&Filter::Capability) {
             return Verdict { removed_by: Some(Filter::Capability.name()), capacity_only: false };
@@ -209,7 +246,7 @@ impl RuleStack {
             .collect()
     }
 
-    /// The candidates that pass every filter for `pending`, best first, recording each
+    /// Every candidate that passes every filter for `pending`, best first, recording each
     /// candidate in `trace` when one is given. Sets `pending.capacity_only` when a node with
     /// the stock was removed only by the capacity filter.
     fn candidates(
@@ -222,41 +259,61 @@ impl RuleStack {
         mut trace: Option<&mut LineTrace>,
     ) -> Vec<Ranked> {
         let sku = order.lines[pending.line].sku;
-        // The fewest units a node must offer to be of use for this line.
-        let useful = if self.whole_lines(order) { pending.units } else { 1 };
         let to = destination(order, view);
+        let keyed = trace.is_some();
         let mut ranked = Vec::new();
         for (node, position) in view.ledger.stocking_positions(sku) {
             // The pickup store is weighed on its own, before any transfer source.
             if exclude.contains(&node) || pickup_store(order) == Some(node) {
                 continue;
             }
-            let visible = view.ledger.visible_atp_of(position);
-            let atp = unplanned_atp(order, node, sku, visible, plan);
-            let miles = great_circle_miles(view.network.node(node).location, to);
-            let verdict = self.verdict(order, pending.units, node, atp, miles, view);
-            let removed = verdict.removed_by;
-            if verdict.capacity_only && atp >= useful {
-                pending.capacity_only = true;
-            }
-            let key = if removed.is_none() || trace.is_some() {
-                self.rank(order, std::slice::from_ref(pending), node, miles, view, plan)
-            } else {
-                Key::new()
-            };
+            let a = self.assess(order, pending, node, position, to, view, plan, keyed);
             if let Some(t) = trace.as_deref_mut() {
                 t.candidates.push(CandidateTrace {
                     node,
-                    removed_by: removed,
-                    sort_values: self.natural_values(&key),
+                    removed_by: a.verdict.removed_by,
+                    sort_values: self.natural_values(&a.key),
                 });
             }
-            if removed.is_none() && atp > 0 {
-                ranked.push(Ranked { node, atp, key });
+            if let Some(r) = a.into_ranked(node) {
+                ranked.push(r);
             }
         }
         ranked.sort_by(compare);
         ranked
+    }
+
+    /// What `node`, holding `position` of the line's SKU, offers `pending`: the filters'
+    /// verdict, the units it can give and (when it passes, or `keyed`) its rank key. Sets
+    /// `pending.capacity_only` when capacity alone stood in the way of a node with the stock.
+    #[allow(clippy::too_many_arguments)]
+    fn assess(
+        &self,
+        order: &Order,
+        pending: &mut Pending,
+        node: NodeId,
+        position: &Position,
+        to: GeoPoint,
+        view: &NetworkView<'_>,
+        plan: &Plan,
+        keyed: bool,
+    ) -> Assessed {
+        let sku = order.lines[pending.line].sku;
+        // The fewest units a node must offer to be of use for this line.
+        let useful = if self.whole_lines(order) { pending.units } else { 1 };
+        let visible = view.ledger.visible_atp_of(position);
+        let atp = unplanned_atp(order, node, sku, visible, plan);
+        let miles = great_circle_miles(view.network.node(node).location, to);
+        let verdict = self.verdict(order, pending.units, node, atp, miles, view);
+        if verdict.capacity_only && atp >= useful {
+            pending.capacity_only = true;
+        }
+        let key = if verdict.removed_by.is_none() || keyed {
+            self.rank(order, std::slice::from_ref(pending), node, miles, view, plan)
+        } else {
+            Key::new()
+        };
+        Assessed { verdict, atp, key }
     }
 
     /// Undoes the negation of descending keys, for explanations.
@@ -312,11 +369,11 @@ impl RuleStack {
         whole_lines: bool,
     ) -> Vec<Pending> {
         let mut left = Vec::new();
-        for mut p in pending {
+        for p in pending {
             let mut trace = explain.as_deref_mut().map(|e| e.line_mut(p.line));
-            let ranked = self.candidates(order, &mut p, exclude, view, plan, trace.as_deref_mut());
+            let mut scan = self.scan(order, p, exclude, view, plan, trace.as_deref_mut(), true);
             let mut remaining = p.units;
-            for r in ranked {
+            while let Some(r) = self.next_candidate(&mut scan, order, exclude, view, plan) {
                 let take = if whole_lines {
                     if r.atp < remaining { continue } else { remaining }
                 } else {
@@ -332,7 +389,7 @@ impl RuleStack {
                 }
             }
             if remaining > 0 {
-                left.push(Pending { units: remaining, ..p });
+                left.push(Pending { units: remaining, ..scan.pending });
             }
         }
         left
@@ -348,10 +405,14 @@ impl RuleStack {
         plan: &Plan,
         mut explain: Option<&mut Explanation>,
     ) -> Vec<(NodeId, Vec<usize>)> {
+        // With one line the best node that can take it whole is the cover, so the scan may
+        // stop there; with more, every candidate of every line is needed.
+        let lazy = pending.len() == 1;
         let mut coverage: Vec<(NodeId, Vec<usize>)> = Vec::new();
         for (i, p) in pending.iter_mut().enumerate() {
             let trace = explain.as_deref_mut().map(|e| e.line_mut(p.line));
-            for r in self.candidates(order, p, exclude, view, plan, trace) {
+            let mut scan = self.scan(order, *p, exclude, view, plan, trace, lazy);
+            while let Some(r) = self.next_candidate(&mut scan, order, exclude, view, plan) {
                 if r.atp < p.units {
                     continue;
                 }
@@ -359,7 +420,11 @@ impl RuleStack {
                     Some((_, lines)) => lines.push(i),
                     None => coverage.push((r.node, vec![i])),
                 }
+                if lazy {
+                    break;
+                }
             }
+            *p = scan.pending;
         }
         coverage
     }
@@ -688,5 +753,6 @@ fn marginal_cost(
     after.total() - before.total()
 }
 
+mod scan;
 #[cfg(test)]
 mod tests;

@@ -28,7 +28,7 @@ use crate::inventory::Ledger;
 use crate::network::{GeoPoint, Lane, Lanes, Network, Node, NodeKind, RateCard};
 use crate::orders::{Channel, Line, Order, Plan};
 
-use super::{CapacityBook, DemandRates, Explanation, NetworkView, Policy};
+use super::{CapacityBook, DemandRates, Explanation, NetworkView, Policy, RegionWalks};
 
 /// Distribution center in Columbus, Ohio.
 pub(crate) const COLUMBUS: NodeId = NodeId(0);
@@ -143,6 +143,7 @@ pub(crate) struct World {
     pub(crate) ledger: Ledger,
     pub(crate) capacity: CapacityBook,
     pub(crate) rates: Option<DemandRates>,
+    pub(crate) walks: Option<RegionWalks>,
 }
 
 impl World {
@@ -150,7 +151,14 @@ impl World {
     pub(crate) fn new(stock: &[(NodeId, SkuId, Units)]) -> Self {
         let network = network();
         let capacity = CapacityBook::new(&network);
-        World { network, catalog: catalog(), ledger: ledger(stock), capacity, rates: None }
+        World {
+            network,
+            catalog: catalog(),
+            ledger: ledger(stock),
+            capacity,
+            rates: None,
+            walks: None,
+        }
     }
 
     /// Gives `node` a daily capacity of `per_day` orders and books `used` of them today.
@@ -172,6 +180,8 @@ impl World {
             ledger: &self.ledger,
             capacity: &self.capacity,
             rates: self.rates.as_ref(),
+            offline: &[],
+            walks: self.walks.as_ref(),
         }
     }
 

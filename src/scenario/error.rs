@@ -274,14 +274,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The thing an enumerated value names, from the last key of its path.
 fn noun_for(path: &str) -> &'static str {
-    match last_key(path).as_deref() {
+    let key = last_key(path);
+    if path.starts_with("disruptions[") && key.as_deref() == Some("kind") {
+        return "disruption kind";
+    }
+    match key.as_deref() {
         Some("filter") => "filter",
         Some("key") => "sort key",
         Some("order") => "sort order",
         Some("preset") => "preset",
         Some("fallback") => "fallback",
         Some("split") => "split",
-        Some("kind" | "kinds") => "node kind",
+        Some("kind" | "kinds" | "node_kind") => "node kind",
         Some("capabilities") => "capability",
         Some("dist") => "distribution",
         Some("placement") => "placement",

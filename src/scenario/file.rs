@@ -1,7 +1,8 @@
 //! The serde-facing scenario types: `ScenarioFile` and one struct per TOML section, exactly as
 //! the file spells them. `network` holds the types of `[network]`, `[carrier]` and
 //! `[transfers]`; `demand` those of the catalog, inventory, demand and behaviour sections;
-//! `policy` those of `[[policies]]`; `expect` those of `[[expect]]`.
+//! `policy` those of `[[policies]]`; `expect` those of `[[expect]]`; `disruption` those of
+//! `[[disruptions]]`.
 //!
 //! These types only describe what a scenario file may say. Every struct rejects unknown keys
 //! (`deny_unknown_fields`), enumerations are typed so a misspelled name fails with the list of
@@ -11,6 +12,7 @@
 //! no resolution into the engine's types: serde derives stay at this edge.
 
 mod demand;
+mod disruption;
 mod expect;
 mod network;
 mod policy;
@@ -20,6 +22,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use demand::*;
+pub use disruption::*;
 pub use expect::*;
 pub use network::*;
 pub use policy::*;
@@ -90,6 +93,9 @@ pub struct ScenarioFile {
     /// Expectations `omnilab check` holds the results to.
     #[serde(default)]
     pub expect: Vec<ExpectFile>,
+    /// Faults in the model: outages, carrier delay waves, ATP sync outages, shrink events.
+    #[serde(default)]
+    pub disruptions: Vec<DisruptionFile>,
 }
 
 impl ScenarioFile {

@@ -1,11 +1,14 @@
 //! Stage two: turns a validated [`ScenarioFile`] into the engine's [`Scenario`]: node and
 //! SKU names become ids, generated stores and catalogs are drawn (from the scenario seed),
-//! durations become seconds, profiles are normalized, presets become rule stacks.
+//! durations become seconds, profiles are normalized, presets become rule stacks,
+//! disruptions become timed faults (`resolve/disruptions.rs`).
 //!
 //! Validation has already checked every rule that can be checked on the file alone; what can
 //! still fail here needs the outside world or the whole picture (a city table that does not
 //! load, more stores than cities, a name that only a generated store could have), and is
 //! reported as an issue with the field path, like validation's.
+
+mod disruptions;
 
 use std::path::Path;
 
@@ -57,12 +60,13 @@ pub fn resolve_all(file: &ScenarioFile, path: &Path) -> Result<Scenario, Vec<Res
     let mut network = resolve_network(file, &cities).map_err(|e| vec![e])?;
     let mut issues = Vec::new();
     let catalog = resolve_catalog(file);
-    let (lanes, policies, inventory) = {
+    let (lanes, policies, inventory, disruptions) = {
         let names = NameIndex::new(file, &network);
         let lanes = resolve_lanes(file, &network, &names, &mut issues);
         let policies = resolve_policies(file, &names, &mut issues);
         let inventory = resolve_inventory(file, &names, &catalog, &mut issues);
-        (lanes, policies, inventory)
+        let disruptions = disruptions::resolve_disruptions(file, &names, &mut issues);
+        (lanes, policies, inventory, disruptions)
     };
     network.lanes = lanes;
     pickups_reachable(file, &network, &cities, &mut issues);
@@ -111,6 +115,7 @@ pub fn resolve_all(file: &ScenarioFile, path: &Path) -> Result<Scenario, Vec<Res
             enabled: file.bound.enabled,
             cancel_penalty: file.bound.cancel_penalty,
         },
+        disruptions,
     })
 }
 

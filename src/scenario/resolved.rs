@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
-use crate::ids::{NodeId, SkuId, Units};
+use crate::ids::{NodeId, SimTime, SkuId, Units};
 use crate::network::{CityTable, Network};
 use crate::optimize::{BatchParams, Forecast, LpBatch, LpDual, LpDualParams};
 use crate::orders::Channel;
@@ -363,6 +363,69 @@ impl Default for BoundConfig {
     }
 }
 
+/// A fault in the model over a window of simulated time: `[[disruptions]]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Disruption {
+    /// When it starts.
+    pub start: SimTime,
+    /// When it ends (after `start`; equal to it for an instant [`Fault::Shrink`]).
+    pub end: SimTime,
+    /// What goes wrong.
+    pub fault: Fault,
+}
+
+/// What goes wrong in a [`Disruption`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// The nodes are offline: nothing is routed to them, work queued there is rerouted,
+    /// their pickers stop, and parcels, pickups and arrivals there wait until they reopen.
+    NodeOutage {
+        /// The nodes.
+        nodes: Vec<NodeId>,
+        /// Why, as the scenario says (for logs).
+        reason: String,
+    },
+    /// Parcels leaving in the window take longer; promises quoted in it do not know.
+    CarrierDelay {
+        /// How much longer.
+        slowdown: Slowdown,
+        /// Zones hit, 0-based indices into the rate card's zones; `None` for all.
+        zones: Option<Vec<usize>>,
+    },
+    /// The ATP feed online channels see stops refreshing, and resyncs at the end.
+    AtpSyncOutage,
+    /// A share of the units on the shelves of the nodes vanishes at `start`, unknown to
+    /// the record.
+    Shrink {
+        /// The nodes.
+        nodes: Vec<NodeId>,
+        /// The share of physical units lost, in [0, 1].
+        share: f64,
+    },
+}
+
+/// How much longer a parcel takes in a carrier delay wave.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Slowdown {
+    /// Seconds added to the transit.
+    Extra(u64),
+    /// The transit days multiplied by this (>= 1).
+    Factor(f64),
+}
+
+impl Slowdown {
+    /// The seconds added to a transit of `transit_days` days.
+    pub fn extra_seconds(self, transit_days: u32) -> u64 {
+        match self {
+            Slowdown::Extra(seconds) => seconds,
+            Slowdown::Factor(f) => {
+                let days = f64::from(transit_days) * (f - 1.0).max(0.0);
+                (days * SimTime::DAY as f64).round() as u64
+            }
+        }
+    }
+}
+
 /// A scenario ready to run.
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -404,6 +467,8 @@ pub struct Scenario {
     pub baseline: usize,
     /// The hindsight bound.
     pub bound: BoundConfig,
+    /// Faults in the model, in file order.
+    pub disruptions: Vec<Disruption>,
 }
 
 impl Scenario {

@@ -8,11 +8,12 @@
 //! Checks collect every problem as an [`Issue`] (a field path and a message) instead of
 //! stopping at the first; `locate` turns paths into lines later. The rules are split by
 //! section: `network` (nodes, stores, carrier, transfers), `demand` (catalog, inventory,
-//! demand, returns and the other behaviour sections), `policies` and `expect`. Apart from checking that
+//! demand, returns and the other behaviour sections), `policies`, `expect` and `disruptions`. Apart from checking that
 //! referenced files exist (and counting the rows of a custom city table), nothing here does
 //! I/O, and nothing resolves the file into engine types.
 
 mod demand;
+mod disruptions;
 mod expect;
 mod limits;
 mod network;
@@ -61,6 +62,7 @@ pub(crate) fn validate(file: &ScenarioFile, scenario_path: &Path) -> Vec<Issue> 
     demand::check(file, scenario_path, &nodes, &mut checks);
     policies::check(file, &nodes, &mut checks);
     expect::check(file, &mut checks);
+    disruptions::check(file, &nodes, &mut checks);
     limits::check(file, &mut checks);
 
     checks.issues

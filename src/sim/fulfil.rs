@@ -30,6 +30,9 @@ impl World<'_> {
         s: ShipKey,
     ) -> Result<(), SimError> {
         let now = engine.now();
+        if self.orch.is_offline(self.ships[s as usize].node) {
+            return self.reroute_from_offline(engine, s);
+        }
         let ship = &mut self.ships[s as usize];
         ship.status.advance(Status::Released)?;
         ship.queued_at = now;
@@ -60,7 +63,7 @@ impl World<'_> {
     ) -> Result<(), SimError> {
         let now = engine.now();
         let n = self.sc.network.node(node);
-        if !n.hours.is_open(now.second_of_day()) {
+        if !n.hours.is_open(now.second_of_day()) || self.orch.is_offline(node) {
             return Ok(());
         }
         let pickers = n.pickers.max(1);
@@ -90,6 +93,9 @@ impl World<'_> {
         let node = self.ships[s as usize].node;
         self.crews[node.index()].busy -= 1;
         self.tally.pick_done(node, self.measured(now));
+        let cutoff = self.sc.network.rate_card.cutoff;
+        let ship = &mut self.ships[s as usize];
+        ship.mark.picked(now, ship.method, cutoff);
 
         let shorts = self.pick_lines(s)?;
         let picked: Units = self.ships[s as usize].picked.iter().sum();
@@ -153,9 +159,9 @@ impl World<'_> {
                 &self.sc.catalog,
             );
             self.tally.short_pick(node, units, counted);
-            self.launch(engine, key, plans);
+            self.launch_from(engine, key, plans, Some(node));
             if left > 0 {
-                self.cancel_units(key, left, CancelReason::ShortPick);
+                self.cancel_units(key, left, CancelReason::ShortPick, node);
             }
         }
         Ok(())
@@ -246,7 +252,8 @@ impl World<'_> {
             .sum();
         let cost = shipment_cost(&self.sc.network, ship.node, ship.customer, units, weight);
         let miles = great_circle_miles(self.sc.network.node(ship.node).location, ship.customer);
-        let zone = self.sc.network.rate_card.zone_for(miles);
+        let zone_index = self.sc.network.rate_card.zone_index(miles);
+        let zone = *self.sc.network.rate_card.zone_for(miles);
         let late = self.luck.chance(
             ship.luck_key,
             Purpose::CarrierLate,
@@ -254,9 +261,12 @@ impl World<'_> {
             zone.late_probability,
         );
         let days = zone.transit_days + if late { zone.late_days } else { 0 };
+        let counted = ship.counted;
+        let delay = self.carrier_delay(zone_index, days, counted);
         let arrives = SimTime::from_days(now.day() + days)
             .plus(DELIVERY_HOUR * SimTime::HOUR)
-            .max(now.plus(SimTime::HOUR));
+            .max(now.plus(SimTime::HOUR))
+            .plus(delay);
         self.audit_flows.parcel_sent(&self.ships[s as usize]);
         self.add_cost(s, &cost);
         self.served(s);
@@ -281,6 +291,7 @@ impl World<'_> {
         let mut ship = self.ships.remove(s as usize);
         ship.status.advance(Status::Delivered)?;
         self.audit_flows.parcel_delivered(&ship);
+        self.part_finished(ship.order, &ship.mark, ship.node, now);
         self.part_done(ship.order, Some(now));
         self.start_returns(engine, &ship);
         Ok(())
@@ -308,7 +319,8 @@ impl World<'_> {
         let ship = &self.ships[s as usize];
         self.tally.pickup_ready(ship.channel, ship.counted);
         let ship = &self.ships[s as usize];
-        let (key, luck_key) = (ship.order, ship.luck_key);
+        let (key, luck_key, mark, node) = (ship.order, ship.luck_key, ship.mark, ship.node);
+        self.part_finished(key, &mark, node, now);
         self.part_done(key, Some(now));
 
         let exec = &self.sc.execution;

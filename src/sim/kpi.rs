@@ -4,7 +4,12 @@
 //! grow with the horizon. Every KPI follows DOMAIN.md and counts orders placed after the
 //! warm-up and before the horizon; the daily series covers every day, warm-up included, so a
 //! chart shows the run settling. Metric names are listed, with units, in `docs/metrics.md`.
+//! OTIF misses are counted by root cause (`causes.rs`) per channel, and per (node, channel,
+//! cause) in a map bounded by the network's size.
 
+use std::collections::BTreeMap;
+
+use super::causes::{MissCause, MissCount};
 use super::world::OrderRec;
 use crate::cost::CostBreakdown;
 use crate::ids::{NodeId, SimTime, Units};
@@ -35,6 +40,7 @@ struct ChannelSums {
     lost_margin: f64,
     closed: u64,
     otif: u64,
+    misses: [u64; 5],
     cancelled_orders: u64,
     cancelled_units: [u64; 5],
     served_orders: u64,
@@ -69,6 +75,7 @@ impl Default for ChannelSums {
             lost_margin: 0.0,
             closed: 0,
             otif: 0,
+            misses: [0; 5],
             cancelled_orders: 0,
             cancelled_units: [0; 5],
             served_orders: 0,
@@ -104,6 +111,9 @@ impl ChannelSums {
         self.lost_margin += o.lost_margin;
         self.closed += o.closed;
         self.otif += o.otif;
+        for (a, b) in self.misses.iter_mut().zip(&o.misses) {
+            *a += b;
+        }
         self.cancelled_orders += o.cancelled_orders;
         for (a, b) in self.cancelled_units.iter_mut().zip(&o.cancelled_units) {
             *a += b;
@@ -173,6 +183,8 @@ pub struct Tally {
     markdown_units: u64,
     markdown_cost: f64,
     full_price_units: u64,
+    misses: BTreeMap<(Option<NodeId>, Channel, MissCause), u64>,
+    unexplained: u64,
 }
 
 /// Where a KPI row belongs: one channel, or all of them.
@@ -203,6 +215,8 @@ pub struct RepKpis {
     pub nodes: Vec<(NodeId, &'static str, f64)>,
     /// (day, metric, value).
     pub daily: Vec<(u32, &'static str, f64)>,
+    /// OTIF misses by (node, channel, cause), in that order; only non-zero counts.
+    pub misses: Vec<MissCount>,
 }
 
 impl Tally {
@@ -215,6 +229,8 @@ impl Tally {
             markdown_units: 0,
             markdown_cost: 0.0,
             full_price_units: 0,
+            misses: BTreeMap::new(),
+            unexplained: 0,
         }
     }
 
@@ -312,6 +328,10 @@ impl Tally {
         c.units_ordered += u64::from(rec.order.units());
         c.otif += u64::from(otif);
         c.cancelled_orders += u64::from(retailer_cancelled > 0);
+        if !otif {
+            self.miss(rec);
+        }
+        let c = self.ch(rec.order.channel);
         for (a, &b) in c.cancelled_units.iter_mut().zip(&rec.cancelled) {
             *a += u64::from(b);
         }
@@ -330,6 +350,22 @@ impl Tally {
         c.contacts += support.contact_late * f64::from(u8::from(late))
             + support.contact_cancelled * f64::from(u8::from(retailer_cancelled > 0))
             + support.contact_split * f64::from(u8::from(split));
+    }
+
+    /// Counts the root cause of a counted order that missed OTIF.
+    fn miss(&mut self, rec: &OrderRec) {
+        let (blame, explained) = rec.mark.verdict(&rec.cancelled);
+        let channel = rec.order.channel;
+        self.ch(channel).misses[blame.cause.index()] += 1;
+        *self.misses.entry((blame.node, channel, blame.cause)).or_default() += 1;
+        self.unexplained += u64::from(!explained);
+    }
+
+    /// Counted misses that had no evidence and fell back to a default cause (zero unless
+    /// attribution has a gap).
+    #[cfg(test)]
+    pub fn unexplained_misses(&self) -> u64 {
+        self.unexplained
     }
 
     /// A picker started on a shipment at `node` after it waited `waited` seconds.
@@ -450,6 +486,11 @@ impl Tally {
         self.network_rows(&mut out.kpis, capacities, fulfilling, measured_days);
         self.node_rows(&mut out.nodes, capacities, fulfilling, measured_days);
         self.daily_rows(&mut out.daily);
+        out.misses = self
+            .misses
+            .iter()
+            .map(|(&(node, channel, cause), &orders)| MissCount { node, channel, cause, orders })
+            .collect();
         out
     }
 
@@ -572,6 +613,9 @@ fn online_rows(rows: &mut Vec<(Scope, &'static str, f64)>, s: Scope, c: &Channel
     push(rows, s, "orders_demanded", c.orders_demanded as f64);
     push(rows, s, "orders", c.orders as f64);
     ratio(rows, s, "otif", c.otif as f64, closed);
+    for cause in MissCause::ALL {
+        ratio(rows, s, cause.metric(), c.misses[cause.index()] as f64, closed);
+    }
     ratio(rows, s, "cancellation_rate", c.cancelled_orders as f64, closed);
     let retailer_units: u64 = CancelReason::ALL
         .iter()

@@ -16,8 +16,8 @@ use crate::ids::{NodeId, SkuId, Units};
 use crate::network::{Capability, GeoPoint, NodeKind, nearest_node};
 use crate::optimize::Forecast;
 use crate::orders::Channel;
-use crate::routing::DemandRates;
-use crate::scenario::Scenario;
+use crate::routing::{DemandRates, RegionWalks, RuleStack};
+use crate::scenario::{PolicyConfig, Scenario};
 
 /// Why a scenario cannot be prepared.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +69,8 @@ pub struct Prepared {
     pub rates: DemandRates,
     /// Demand by region and SKU, which `lp_dual` prices inventory against.
     pub forecast: Arc<Forecast>,
+    /// Each region's nodes in the order the scenario's distance-ranked stacks visit them.
+    pub walks: Arc<RegionWalks>,
 }
 
 impl Prepared {
@@ -121,7 +123,9 @@ impl Prepared {
             node_share: demand_share.clone(),
         };
         let forecast = Arc::new(Forecast::new(scenario, &demand_share));
+        let walks = Arc::new(region_walks(scenario, &regions));
         Ok(Prepared {
+            walks,
             forecast,
             cities,
             skus,
@@ -160,6 +164,20 @@ impl Prepared {
         let units = (self.replenish_units(node, sku) * 7.0 * weeks).round();
         units.clamp(1.0, f64::from(u32::MAX / 4)) as Units
     }
+}
+
+/// The walks every rule stack of the scenario (fallbacks included) can use.
+fn region_walks(scenario: &Scenario, regions: &[GeoPoint]) -> RegionWalks {
+    let sorts = scenario
+        .policies
+        .iter()
+        .filter_map(|p| match p {
+            PolicyConfig::RuleStack(stack) => Some(stack),
+            _ => None,
+        })
+        .flat_map(RuleStack::chain)
+        .map(|stack| stack.sort.as_slice());
+    RegionWalks::new(&scenario.network, regions, sorts)
 }
 
 fn alias(what: &'static str, weights: Vec<f64>) -> Result<WeightedAliasIndex<f64>, PrepareError> {

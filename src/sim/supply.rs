@@ -262,7 +262,8 @@ impl World<'_> {
         Ok(())
     }
 
-    /// Moves up to `units` of `sku` (what `from` has available) over the lane to `to`.
+    /// Moves up to `units` of `sku` (what `from` has available) over the lane to `to`;
+    /// nothing leaves a node an outage took offline.
     fn move_units(
         &mut self,
         engine: &mut Engine<Event>,
@@ -271,6 +272,9 @@ impl World<'_> {
         sku: SkuId,
         units: Units,
     ) -> Result<Units, SimError> {
+        if self.orch.is_offline(from) {
+            return Ok(0);
+        }
         let Some((_, lead)) = self.sc.network.lanes.transfer(from, to) else { return Ok(0) };
         let qty = units.min(self.ledger.atp(from, sku));
         if qty == 0 {

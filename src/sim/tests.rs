@@ -13,7 +13,7 @@ use crate::scenario::{
     Scenario, SupplyConfig, SupportConfig,
 };
 
-fn sku(name: &str, popularity: f64, season_end_day: Option<u32>) -> Sku {
+pub(super) fn sku(name: &str, popularity: f64, season_end_day: Option<u32>) -> Sku {
     Sku {
         name: name.to_string(),
         price: 40.0,
@@ -28,7 +28,7 @@ fn sku(name: &str, popularity: f64, season_end_day: Option<u32>) -> Sku {
 
 /// One DC near Chicago and stores in Chicago, Milwaukee and Indianapolis, with lanes from
 /// the DC to every store; web, BOPIS and walk-in demand; 20 SKUs.
-fn small_scenario() -> Scenario {
+pub(super) fn small_scenario() -> Scenario {
     let mut dc = Node::new("DC-Joliet", NodeKind::Dc, GeoPoint::new(41.52, -88.08));
     dc.hours = OpeningHours::always();
     let stores = [
@@ -92,6 +92,7 @@ fn small_scenario() -> Scenario {
             .collect(),
         baseline: 0,
         bound: crate::scenario::BoundConfig::default(),
+        disruptions: Vec::new(),
     }
 }
 
@@ -102,7 +103,7 @@ fn restrict_cities(mut table: CityTable) -> CityTable {
     table
 }
 
-fn kpi(out: &RepOutcome, scope: Scope, metric: &str) -> f64 {
+pub(super) fn kpi(out: &RepOutcome, scope: Scope, metric: &str) -> f64 {
     out.kpis
         .kpis
         .iter()
@@ -149,7 +150,7 @@ fn a_planted_leak_is_caught_and_named() {
 
 /// One DC with `pickers` pickers, exponential picks of mean `mean_minutes`, unlimited stock
 /// and Poisson web arrivals of `per_day`: an M/M/c queue.
-fn mmc_scenario(pickers: u32, mean_minutes: f64, per_day: f64) -> Scenario {
+pub(super) fn mmc_scenario(pickers: u32, mean_minutes: f64, per_day: f64) -> Scenario {
     let mut sc = small_scenario();
     let mut dc = Node::new("DC", NodeKind::Dc, GeoPoint::new(41.52, -88.08));
     dc.pickers = pickers;
@@ -246,7 +247,11 @@ fn one_sku_scenario(per_day: f64, season_end_day: Option<u32>) -> Scenario {
 }
 
 /// Runs one replication and hands back the world at the end, for looking at the ledger.
-fn run_world<'s>(sc: &'s Scenario, prep: &'s Prepared, options: &'s SimOptions) -> World<'s> {
+pub(super) fn run_world<'s>(
+    sc: &'s Scenario,
+    prep: &'s Prepared,
+    options: &'s SimOptions,
+) -> World<'s> {
     let mut world = World::new(sc, prep, 0, replication_seed(sc.seed, 0), options).expect("world");
     let mut engine: Engine<Event> = Engine::new();
     world.schedule_start(&mut engine).expect("start");

@@ -1,6 +1,7 @@
 //! The state of one replication under one policy, the closed [`Event`] enum, and the
 //! dispatch from events to the processes (order intake here; picking and delivery in
-//! `fulfil.rs`, returns in `returns.rs`, supply and daily routines in `supply.rs`).
+//! `fulfil.rs`, returns in `returns.rs`, supply and daily routines in `supply.rs`, faults in
+//! `faults.rs`).
 //!
 //! Orders, shipments and returns live in slabs indexed by small ids carried in events, so an
 //! event is a few bytes and `Copy`; finished records are removed so memory follows the work in
@@ -8,6 +9,7 @@
 
 use slab::Slab;
 
+use super::causes::{OrderMark, PartMark};
 use super::demand::{DemandGen, Drawn};
 use super::kpi::Tally;
 use super::luck::Luck;
@@ -67,6 +69,10 @@ pub enum Event {
     RefurbishDone(ReturnKey),
     /// The open order batch is due for routing (`batch.rs`).
     FlushBatch,
+    /// Disruption `i` of the scenario starts (`faults.rs`).
+    DisruptionStarts(u32),
+    /// Disruption `i` of the scenario ends.
+    DisruptionEnds(u32),
     /// Replenishment units land at a node.
     SupplyArrive {
         /// Receiving node.
@@ -97,6 +103,8 @@ pub struct OrderRec {
     pub cost: CostBreakdown,
     /// Whether it counts in the KPIs (placed after warm-up and before the horizon).
     pub counted: bool,
+    /// Evidence for the root cause should it miss OTIF (`causes.rs`).
+    pub mark: OrderMark,
 }
 
 /// One node's part of an order, from routing until it is delivered, collected or closed.
@@ -128,6 +136,8 @@ pub struct Shipment {
     pub customer: crate::network::GeoPoint,
     /// The customer's demand region.
     pub region: u32,
+    /// What it was planned to do, to judge it should it finish late (`causes.rs`).
+    pub mark: PartMark,
 }
 
 /// A unit on its way back.
@@ -191,6 +201,7 @@ pub struct World<'s> {
     pub(super) upkeep: super::supply::Upkeep,
     pub(super) batch: super::batch::BatchQueue,
     pub(super) bound: Option<super::bound::BoundLog>,
+    pub(super) faults: super::faults::Faults,
 }
 
 impl Handler<Event> for World<'_> {
@@ -199,6 +210,9 @@ impl Handler<Event> for World<'_> {
             return;
         }
         self.ledger.advance_to(engine.now());
+        if self.faults.any_offline() && self.wait_for_node(event) {
+            return;
+        }
         let result = match event {
             Event::Arrival(channel) => self.on_arrival(engine, channel),
             Event::TraceArrival => self.on_trace_arrival(engine),
@@ -218,6 +232,8 @@ impl Handler<Event> for World<'_> {
             Event::RefurbishDone(r) => self.on_refurbish_done(engine, r),
             Event::SupplyArrive { node, sku, units } => self.on_supply_arrive(node, sku, units),
             Event::FlushBatch => self.on_flush_batch(engine),
+            Event::DisruptionStarts(i) => self.on_disruption_starts(engine, i),
+            Event::DisruptionEnds(i) => self.on_disruption_ends(engine, i),
         };
         if let Err(e) = result {
             self.error = Some(e);
@@ -345,8 +361,13 @@ impl World<'_> {
 
     fn walk_in(&mut self, now: SimTime, drawn: &Drawn, counted: bool) {
         let Some(store) = drawn.store else { return };
+        // A store closed by an outage sells nothing.
+        let open = !self.orch.is_offline(store);
         for line in &drawn.lines {
-            let sold = self.ledger.walk_in_sale(store, line.sku, line.units).unwrap_or(0);
+            let sold = match open {
+                true => self.ledger.walk_in_sale(store, line.sku, line.units).unwrap_or(0),
+                false => 0,
+            };
             let sku = self.sc.catalog.sku(line.sku);
             self.tally.walk_in(line.units, sold, sku.margin(), counted);
             if sku.season_end_day.is_some() {
@@ -400,6 +421,7 @@ impl World<'_> {
             last_done: None,
             cost: CostBreakdown::default(),
             counted,
+            mark: OrderMark::routed(&routed),
         };
         for c in &routed.cancelled {
             rec.cancelled[c.reason as usize] += c.units;
@@ -423,6 +445,17 @@ impl World<'_> {
         key: OrderKey,
         plans: Vec<ShipmentPlan>,
     ) {
+        self.launch_from(engine, key, plans, None);
+    }
+
+    /// [`World::launch`], for parts that reroute units `rerouted_from` picked short.
+    pub(super) fn launch_from(
+        &mut self,
+        engine: &mut Engine<Event>,
+        key: OrderKey,
+        plans: Vec<ShipmentPlan>,
+        rerouted_from: Option<NodeId>,
+    ) {
         let rec = &self.orders[key as usize];
         let (luck_key, channel, counted) =
             (u64::from(rec.order.id.0), rec.order.channel, rec.counted);
@@ -430,6 +463,7 @@ impl World<'_> {
         for plan in plans {
             let node = self.sc.network.node(plan.node);
             let release = node.hours.next_open(engine.now());
+            let mark = PartMark::new(plan.promise, release.plus(node.pick_sla), rerouted_from);
             let n = plan.lines.len();
             let s = self.ships.insert(Shipment {
                 order: key,
@@ -445,15 +479,38 @@ impl World<'_> {
                 counted,
                 customer,
                 region,
+                mark,
             }) as ShipKey;
             self.orders[key as usize].open_parts += 1;
             engine.schedule(release, Event::Release(s));
         }
     }
 
-    /// Records units of order `key` the retailer cancels.
-    pub(super) fn cancel_units(&mut self, key: OrderKey, units: Units, reason: CancelReason) {
-        self.orders[key as usize].cancelled[reason as usize] += units;
+    /// Records units of order `key` the retailer cancels after `node` could not pick them.
+    pub(super) fn cancel_units(
+        &mut self,
+        key: OrderKey,
+        units: Units,
+        reason: CancelReason,
+        node: NodeId,
+    ) {
+        let rec = &mut self.orders[key as usize];
+        rec.cancelled[reason as usize] += units;
+        rec.mark.cancelled(reason, units, node);
+    }
+
+    /// A part of order `key` from `node` was delivered or made ready at `at`; if after the
+    /// promise, it is evidence for the order's miss.
+    pub(super) fn part_finished(
+        &mut self,
+        key: OrderKey,
+        part: &PartMark,
+        node: NodeId,
+        at: SimTime,
+    ) {
+        let rec = &mut self.orders[key as usize];
+        let promise = rec.promise;
+        rec.mark.part_finished(part, node, at, promise);
     }
 
     /// Marks one part of order `key` finished at `at` (delivered, ready, or closed).

@@ -303,6 +303,67 @@ const CASES: &[Case] = &[
         "m:city_table_duplicate_city.toml:",
         &["network.stores:", "two cities", "\"S-Chicago-IL\""],
     ),
+    // Disruptions: unknown kinds and nodes, windows outside the horizon, bad amounts.
+    case(
+        "m:disruption_unknown_kind.toml",
+        "m:disruption_unknown_kind.toml:27:8:",
+        &["disruptions[0].kind:", "unknown disruption kind \"flood\"", "node_outage"],
+    ),
+    case(
+        "m:disruption_unknown_node.toml",
+        "m:disruption_unknown_node.toml:28:10:",
+        &["disruptions[0].nodes[0]:", "unknown node \"DC-WEST\""],
+    ),
+    case(
+        "m:disruption_unplaced_store.toml",
+        "m:disruption_unplaced_store.toml:28:10:",
+        &["disruptions[0].nodes[0]:", "no generated store has that name"],
+    ),
+    case(
+        "m:disruption_end_before_start.toml",
+        "m:disruption_end_before_start.toml:29:11:",
+        &["disruptions[0].end_day:", "must be > start_day (4.5), found 4"],
+    ),
+    case(
+        "m:disruption_outside_horizon.toml",
+        "m:disruption_outside_horizon.toml:29:11:",
+        &["disruptions[0].end_day:", "must be <= horizon_days (7), found 30"],
+    ),
+    case(
+        "m:disruption_share_over_one.toml",
+        "m:disruption_share_over_one.toml:30:9:",
+        &["disruptions[0].share:", "must be in [0, 1], found 1.5"],
+    ),
+    case(
+        "m:disruption_negative_delay.toml",
+        "m:disruption_negative_delay.toml:30:14:",
+        &["disruptions[0].extra_days:", "must be in [0, 365], found -2"],
+    ),
+    case(
+        "m:disruption_nan_delay.toml",
+        "m:disruption_nan_delay.toml:30:14:",
+        &["disruptions[0].extra_days:", "finite number, found NaN"],
+    ),
+    case(
+        "m:disruption_inf_factor.toml",
+        "m:disruption_inf_factor.toml:30:10:",
+        &["disruptions[0].factor:", "finite number, found inf"],
+    ),
+    case(
+        "m:disruption_missing_nodes.toml",
+        "m:disruption_missing_nodes.toml:26:1:",
+        &["disruptions[0].nodes:", "missing, required for kind \"node_outage\""],
+    ),
+    case(
+        "m:disruption_foreign_key.toml",
+        "m:disruption_foreign_key.toml:31:14:",
+        &["disruptions[0].extra_days:", "does not apply to kind \"shrink\""],
+    ),
+    case(
+        "m:disruption_unknown_zone.toml",
+        "m:disruption_unknown_zone.toml:31:13:",
+        &["disruptions[0].zones[1]:", "1 to 8, found 9"],
+    ),
     // Traces: read in full by validate and before any replication by run.
     case("m:trace_empty_file.toml", "m:trace_empty_file.csv:1:", &["header:", "the file is empty"]),
     case("m:trace_header_only.toml", "m:trace_header_only.csv:1:", &["rows:", "no rows"]),

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::{omnilab, text};
 
 /// Chart file names, as promised to readers of the results.
-const CHARTS: [&str; 7] = [
+const CHARTS: [&str; 8] = [
     "kpi_comparison",
     "cost_breakdown",
     "otif_over_time",
@@ -16,6 +16,7 @@ const CHARTS: [&str; 7] = [
     "cost_vs_otif",
     "node_utilization",
     "network_map",
+    "otif_misses",
 ];
 
 /// Runs the small fixture into a fresh folder with extra `args`; returns the folder.

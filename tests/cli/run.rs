@@ -8,7 +8,7 @@ use std::process::Command;
 use super::{omnilab, repository, text};
 
 const SMALL: &str = "tests/fixtures/small.toml";
-const RESULT_FILES: [&str; 4] = ["summary.csv", "kpis.csv", "nodes.csv", "daily.csv"];
+const RESULT_FILES: [&str; 5] = ["summary.csv", "kpis.csv", "nodes.csv", "daily.csv", "causes.csv"];
 
 /// Runs the small fixture into `out` with `threads` worker threads (RAYON_NUM_THREADS).
 fn run_small(out: &Path, threads: Option<&str>) {
@@ -37,6 +37,10 @@ fn run_writes_every_result_file_with_its_columns() {
     assert_eq!(header("kpis.csv"), "policy,replication,channel,metric,value");
     assert_eq!(header("nodes.csv"), "policy,replication,node,metric,value");
     assert_eq!(header("daily.csv"), "policy,replication,day,metric,value");
+    assert_eq!(
+        header("causes.csv"),
+        "policy,node,channel,cause,orders_mean,ci95_low,ci95_high,share_of_misses"
+    );
     let run: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("run.json")).expect("run.json"))
             .expect("json");
@@ -52,6 +56,33 @@ fn run_writes_every_result_file_with_its_columns() {
     }
     for channel in ["web", "bopis", "marketplace", "walk_in"] {
         assert!(kpis.contains(&format!(",{channel},")), "{channel} missing");
+    }
+}
+
+#[test]
+fn causes_csv_attributes_every_miss_to_a_known_cause_and_node() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("small");
+    run_small(&out, None);
+    let causes = fs::read_to_string(out.join("causes.csv")).expect("causes.csv");
+    let rows: Vec<Vec<&str>> = causes.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert!(!rows.is_empty(), "the small fixture misses some promises");
+
+    let summary = fs::read_to_string(out.join("summary.csv")).expect("summary.csv");
+    let mut shares = std::collections::BTreeMap::<&str, f64>::new();
+    for row in &rows {
+        assert_eq!(row.len(), 8, "{row:?}");
+        assert!(["stock", "promise", "capacity", "carrier", "customer"].contains(&row[3]));
+        assert!(["web", "bopis", "marketplace"].contains(&row[2]), "{row:?}");
+        let node = row[1];
+        assert!(node == "none" || node == "DC-Joliet" || node.starts_with("S-"), "{row:?}");
+        *shares.entry(row[0]).or_default() += row[7].parse::<f64>().expect("a share");
+    }
+    for (policy, total) in shares {
+        assert!((total - 1.0).abs() < 1e-9, "{policy}: shares add up to {total}");
+    }
+    for cause in ["stock", "promise", "capacity", "carrier", "customer"] {
+        assert!(summary.contains(&format!(",all,otif_miss_{cause},")), "{cause} in summary.csv");
     }
 }
 
