@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Re-runs every bundled scenario and rewrites results/README.md from the runs.
 #
-# Usage: scripts/refresh_results.sh
+# Usage: scripts/refresh_results.sh [--page-only]
+#
+# --page-only rewrites the page from the runs of the last refresh (their terminal output is
+# kept in results/<name>/terminal.txt) without running anything: for after editing a text.
 #
 # Runs each scenarios/*.toml except the scale scenarios (regional, national; see
 # docs/performance.md) into results/<name>/, then writes results/README.md with, per
@@ -15,15 +18,17 @@
 #   caption: ...                the chart's alt text (default: names chart and scenario)
 #   replications: 10            overrides the scenario's replications (default: its own)
 #   written_for: d765729        the commit whose numbers the text below describes
-#   numbers: 0123456789ab       the table's fingerprint when the text was written
+#   numbers: 0123456789ab       the table's fingerprint when the text was written (the
+#                               warning of a refresh prints the current one)
 #
 #   Two or three sentences of what the numbers say (everything after the first blank line).
 #
 # A new scenario without such a file still gets its section, with the default chart and
 # no text. When a table no longer matches the fingerprint its text was written for, the
 # script says so on stderr and in the page, so the text gets reviewed. Results depend only
-# on the scenario and its seed, so a rerun without changes writes the same bytes. Takes
-# about 10 to 20 minutes on two busy cores.
+# on the scenario and its seed, so a rerun without changes writes the same bytes. Took 5.4
+# minutes on two busy cores, most of it fulfillment_centers (10 replications with the
+# hindsight bound; its own 30 would take an estimated 11 minutes alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +56,11 @@ note_text() {
 # The top-level `description = "..."` of a scenario file.
 description_of() {
   sed -n 's/^description = "\(.*\)"[[:space:]]*$/\1/p' "$1" | head -n 1
+}
+
+# The top-level `replications = N` of a scenario file.
+replications_of() {
+  sed -n 's/^replications = \([0-9]*\).*/\1/p' "$1" | head -n 1
 }
 
 # The terminal table of `omnilab run` as a Markdown table: cells are separated by two or
@@ -84,9 +94,14 @@ section_of() {
   caption=${caption:-"The $chart chart of the $name scenario"}
   reps=$(note_field "$notes" replications)
 
-  echo "running $name" >&2
-  output=$(target/release/omnilab run "$file" --out "results/$name" \
-    ${reps:+--replications "$reps"})
+  if [[ $page_only == yes ]]; then
+    output=$(cat "results/$name/terminal.txt")
+  else
+    echo "running $name" >&2
+    output=$(target/release/omnilab run "$file" --out "results/$name" \
+      ${reps:+--replications "$reps"})
+    printf '%s\n' "$output" > "results/$name/terminal.txt"
+  fi
   heading=$(printf '%s\n' "$output" | head -n 1)
   table=$(printf '%s\n' "$output" | markdown_table)
   note=$(printf '%s\n' "$output" | grep '^mean ' || true)
@@ -96,10 +111,11 @@ section_of() {
 
   {
     printf '## %s\n\n' "$heading"
-    printf '%s (`scenarios/%s.toml`)\n\n' "$(description_of "$file")" "$name"
+    printf '`scenarios/%s.toml`: %s\n\n' "$name" "$(description_of "$file")"
     if [[ -n $reps ]]; then
-      printf 'Run here with `--replications %s` instead of the scenario'"'"'s own count, to keep\n' "$reps"
-      printf 'the refresh short; `omnilab run scenarios/%s.toml` runs them all.\n\n' "$name"
+      printf 'Run here with `--replications %s` instead of the scenario'"'"'s %s, to keep the refresh\n' \
+        "$reps" "$(replications_of "$file")"
+      printf 'short; `omnilab run scenarios/%s.toml` runs them all.\n\n' "$name"
     fi
     printf '%s\n\n' "$table"
     [[ -n $note ]] && printf '%s.\n\n' "$note"
@@ -128,17 +144,25 @@ interpretation() {
   printf '\n\n'
 }
 
-cargo build --release --quiet
+page_only=no
+case ${1-} in
+  --page-only) page_only=yes ;;
+  "") ;;
+  *) echo "usage: scripts/refresh_results.sh [--page-only]" >&2; exit 2 ;;
+esac
+
+[[ $page_only == yes ]] || cargo build --release --quiet
 mkdir -p results
 rm -rf results/charts
 mkdir results/charts
 sections=$(mktemp)
 trap 'rm -f "$sections"' EXIT
 
-scenarios=()
+# quickstart first, as the lab's introduction; then the rest in file-name order.
+scenarios=(scenarios/quickstart.toml)
 for file in scenarios/*.toml; do
   name=$(basename "$file" .toml)
-  [[ $scale_scenarios == *" $name "* ]] || scenarios+=("$file")
+  [[ $scale_scenarios == *" $name "* || $name == quickstart ]] || scenarios+=("$file")
 done
 for file in "${scenarios[@]}"; do
   section_of "$file"
