@@ -10,7 +10,7 @@
 //! reported is a verdict that did not hold, never a silent pass.
 //!
 //! Measurements come from `report` (the summary rows and
-//! [`paired_difference`](crate::report::paired_difference)), so a gate judges exactly the
+//! [`crate::report::paired_difference`]), so a gate judges exactly the
 //! numbers the results show. Nothing here runs a simulation, prints or touches files.
 
 use std::fmt::Write;

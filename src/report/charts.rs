@@ -2,7 +2,7 @@
 //!
 //! Owns [`write_charts`] and the chart file names ([`CHART_NAMES`], a contract with readers
 //! of the results). Each chart is a small struct holding the numbers it plots, built from a
-//! [`Run`] and drawn by one function ([`Chart::draw`]) that works on any plotters backend, so
+//! `Run` and drawn by one function (`Chart::draw`) that works on any plotters backend, so
 //! the PNG and the SVG come from the same code. What the charts share (font, colours, title
 //! block, legend row) lives in `style`; the numbers are prepared in `data`. Writes only the
 //! files it is given a folder for; never prints.

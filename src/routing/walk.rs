@@ -76,7 +76,8 @@ pub(crate) fn walk_prefix(sort: &[SortBy]) -> Option<&[SortBy]> {
 
 impl RegionWalks {
     /// Walks for the regions centred at `centers` over every node of `network`, one per
-    /// distinct prefix in `prefixes` (see [`walk_prefix`]); other prefixes are ignored.
+    /// distinct prefix of static sort keys before distance that `sorts` hold; sort lists
+    /// that cannot be bounded that way get no walk.
     pub fn new<'a>(
         network: &Network,
         centers: &[GeoPoint],

@@ -150,7 +150,7 @@ pub struct InventoryConfig {
     pub shrink_per_unit_per_day: f64,
     /// Days between two counts of the same store position (0 = never).
     pub cycle_count_every_days: f64,
-    /// Explicit initial stock, replacing the generated amount for its positions.
+    /// Explicit initial stock, added to the generated amount of its positions.
     pub explicit: Vec<(NodeId, SkuId, Units)>,
 }
 

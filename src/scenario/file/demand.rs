@@ -100,7 +100,7 @@ pub struct InventoryFile {
     pub shrink_per_unit_per_day: f64,
     /// Days between cycle counts; 0 is never.
     pub cycle_count_every_days: f64,
-    /// Explicit initial stock, overriding the generated stock.
+    /// Explicit initial stock, added to the generated stock.
     pub stock: Vec<StockFile>,
 }
 
@@ -121,7 +121,7 @@ impl Default for InventoryFile {
     }
 }
 
-/// An initial stock override, `[[inventory.stock]]`.
+/// Initial stock added to one position, `[[inventory.stock]]`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StockFile {
