@@ -126,9 +126,10 @@
 //! `store_assortment_share` ((0, 1], default 0.3), `store_buffer_units` (default 1),
 //! `record_inaccurate_share` ([0, 1], default 0.6), `record_error_max_units` (default 3),
 //! `shrink_per_unit_per_day` ([0, 1], default 0.0005), `cycle_count_every_days` (0 = never,
-//! default 30); all >= 0. `[[inventory.stock]]` adds initial stock to one position, on top of its generated weeks
-//! of cover (a position outside the node's assortment holds only these units):
-//! `node` (a node name), `sku` (an explicit item's id), `units` (>= 0), all **required**.
+//! default 30); all >= 0. `[[inventory.stock]]` adds initial stock to one position, on top
+//! of its generated weeks of cover (a position outside the node's assortment holds only
+//! these units): `node` (a node name), `sku` (an explicit item's id), `units` (>= 0), all
+//! **required**.
 //!
 //! ## `[demand]`: orders
 //!
