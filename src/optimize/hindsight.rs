@@ -133,17 +133,79 @@ impl Hindsight {
                 cost,
                 penalty: self.penalty,
             };
-            let solution = solve_transport(&problem)?;
-            value.total += solution.cost;
-            value.unserved += solution.unserved.iter().sum::<f64>();
+            let (cost, unserved) = match unconstrained_optimum(&problem) {
+                Some(optimum) => optimum,
+                None => {
+                    let solution = solve_transport(&problem)?;
+                    (solution.cost, solution.unserved.iter().sum::<f64>())
+                }
+            };
+            value.total += cost;
+            value.unserved += unserved;
         }
         Ok(value)
     }
 }
 
+/// The optimum of `problem` (cost, units unserved) when no supply binds: every demand point
+/// at its cheapest supply point, or unserved where the penalty is cheaper. That assignment
+/// costs no more than any other, so when it fits every supply it is optimal; `None` when it
+/// does not, and the exact solver must decide. Most SKUs of a well-stocked network end
+/// here, which spares a successive-shortest-path solve over every shipping node.
+fn unconstrained_optimum(problem: &Transport) -> Option<(f64, f64)> {
+    let groups = problem.demand.len();
+    let mut used = vec![0.0; problem.supply.len()];
+    let (mut cost, mut unserved) = (0.0, 0.0);
+    for (g, &units) in problem.demand.iter().enumerate() {
+        let cheapest = (0..problem.supply.len())
+            .map(|n| (problem.cost[n * groups + g], n))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        match cheapest {
+            Some((unit_cost, n)) if unit_cost < problem.penalty => {
+                used[n] += units;
+                cost += unit_cost * units;
+            }
+            _ => {
+                unserved += units;
+                cost += problem.penalty * units;
+            }
+        }
+    }
+    let fits = used.iter().zip(&problem.supply).all(|(u, s)| u <= s);
+    fits.then_some((cost, unserved))
+}
+
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// Where every demand point's cheapest supply can take it, the shortcut's optimum
+        /// is the exact solver's.
+        #[test]
+        fn the_unconstrained_optimum_is_the_exact_one_when_it_fits(
+            supply in prop::collection::vec(0u32..40, 1..6),
+            demand in prop::collection::vec(0u32..15, 1..6),
+            costs in prop::collection::vec(0.5f64..20.0, 36),
+            penalty in 5.0f64..30.0,
+        ) {
+            let cost: Vec<f64> = (0..supply.len() * demand.len()).map(|i| costs[i % 36]).collect();
+            let problem = Transport {
+                supply: supply.iter().map(|&s| f64::from(s)).collect(),
+                demand: demand.iter().map(|&d| f64::from(d)).collect(),
+                cost,
+                penalty,
+            };
+            if let Some((cost, unserved)) = unconstrained_optimum(&problem) {
+                let exact = solve_transport(&problem).expect("solves");
+                prop_assert!((cost - exact.cost).abs() < 1e-6 * (1.0 + exact.cost.abs()));
+                let exact_unserved: f64 = exact.unserved.iter().sum();
+                prop_assert!((unserved - exact_unserved).abs() < 1e-9);
+            }
+        }
+    }
     use crate::routing::testkit::{CLEVELAND, COLUMBUS, JEANS, RENO, TEE, catalog, network, web};
 
     #[test]
