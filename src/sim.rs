@@ -190,7 +190,9 @@ pub fn run_replication(
     }
     if let Some(bound) = &world.bound {
         let sc = scenario;
-        kpis.kpis.extend(bound.rows(&sc.network, &sc.catalog, &world.ledger, &world.orch)?);
+        let cancel = options.cancel.as_ref();
+        let rows = bound.rows(&sc.network, &sc.catalog, &world.ledger, &world.orch, cancel)?;
+        kpis.kpis.extend(rows.ok_or(SimError::Cancelled)?);
     }
     Ok(RepOutcome {
         kpis,

@@ -104,16 +104,22 @@ impl Hindsight {
     }
 
     /// Solves the bound, with `supply(node, sku)` the units each node could have shipped.
+    /// `stop` is asked before each SKU; `None` when it asked to stop (Ctrl-C during a long
+    /// solve).
     pub fn solve(
         &self,
         network: &Network,
         catalog: &Catalog,
         supply: impl Fn(NodeId, SkuId) -> f64,
-    ) -> Result<BoundValue, TransportError> {
+        stop: impl Fn() -> bool,
+    ) -> Result<Option<BoundValue>, TransportError> {
         let mut value = BoundValue { total: 0.0, orders: self.orders, unserved: 0.0 };
         let mut skus: Vec<&SkuId> = self.demand.keys().collect();
         skus.sort();
         for &sku in skus {
+            if stop() {
+                return Ok(None);
+            }
             let groups = &self.demand[&sku];
             let mut keys: Vec<&(u32, u64)> = groups.keys().collect();
             keys.sort();
@@ -143,7 +149,7 @@ impl Hindsight {
             value.total += cost;
             value.unserved += unserved;
         }
-        Ok(value)
+        Ok(Some(value))
     }
 }
 
@@ -219,15 +225,17 @@ mod tests {
         let mut order = web(CLEVELAND, &[(TEE, 1), (JEANS, 1)]);
         order.region = 7;
         h.add_order(&net, &order);
-        let plenty = h.solve(&net, &cat, |_, _| 10.0).expect("solves");
+        let solve = |supply: &dyn Fn(NodeId, SkuId) -> f64| {
+            h.solve(&net, &cat, supply, || false).expect("solves").expect("never stopped")
+        };
+        let plenty = solve(&|_, _| 10.0);
         assert!((plenty.total - (5.455 + 5.755)).abs() < 1e-6, "{plenty:?}");
 
         // No jeans at Columbus: Reno (zone 8, 1.40/kg) ships them, 0.35 + 1.12 + 4.925.
-        let scarce = h
-            .solve(&net, &cat, |n, s| if n == COLUMBUS && s == JEANS { 0.0 } else { 5.0 })
-            .expect("solves");
+        let scarce = solve(&|n, s| if n == COLUMBUS && s == JEANS { 0.0 } else { 5.0 });
         assert!((scarce.total - (5.455 + 0.35 + 1.12 + 4.925)).abs() < 1e-6, "{scarce:?}");
-        let none = h.solve(&net, &cat, |_, _| 0.0).expect("solves");
+        let none = solve(&|_, _| 0.0);
+        assert_eq!(h.solve(&net, &cat, |_, _| 1.0, || true), Ok(None), "stopped at once");
         assert!((none.total - 100.0).abs() < 1e-9);
         assert!((none.unserved - 2.0).abs() < 1e-9);
         let _ = RENO;

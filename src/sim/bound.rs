@@ -10,6 +10,7 @@
 //!
 //! Key types: [`BoundLog`]. Touches nothing but its own sums.
 
+use super::Cancel;
 use super::kpi::Scope;
 use super::world::OrderRec;
 use crate::catalog::Catalog;
@@ -19,6 +20,9 @@ use crate::optimize::Hindsight;
 use crate::optimize::transport::TransportError;
 use crate::orchestrator::Orchestrator;
 use crate::orders::{CancelReason, Channel};
+
+/// KPI rows of the bound: (scope, metric, value).
+type BoundRows = Vec<(Scope, &'static str, f64)>;
 
 /// The objective of the policy run so far, and the demand the bound will be solved on.
 #[derive(Clone, Debug)]
@@ -53,20 +57,24 @@ impl BoundLog {
     }
 
     /// Solves the bound on the realized supply (units reserved for measured parcels plus the
-    /// ATP left at the end) and returns the KPI rows.
+    /// ATP left at the end) and returns the KPI rows; `None` when `cancel` was raised.
     pub fn rows(
         &self,
         network: &Network,
         catalog: &Catalog,
         ledger: &Ledger,
         orch: &Orchestrator,
-    ) -> Result<Vec<(Scope, &'static str, f64)>, TransportError> {
+        cancel: Option<&Cancel>,
+    ) -> Result<Option<BoundRows>, TransportError> {
         let reserved: std::collections::HashMap<_, _> = orch.parcel_units().collect();
         let supply = |n, s| {
             let used = reserved.get(&(n, s)).copied().unwrap_or(0) as f64;
             used + f64::from(ledger.atp(n, s))
         };
-        let bound = self.hindsight.solve(network, catalog, supply)?;
+        let stop = || cancel.is_some_and(Cancel::is_raised);
+        let Some(bound) = self.hindsight.solve(network, catalog, supply, stop)? else {
+            return Ok(None);
+        };
         let orders = self.orders.max(1) as f64;
         let mut rows = vec![
             (Scope::All, "objective_cost_per_order", self.objective / orders),
@@ -76,6 +84,6 @@ impl BoundLog {
         if bound.total > 0.0 {
             rows.push((Scope::All, "hindsight_gap", (self.objective - bound.total) / bound.total));
         }
-        Ok(rows)
+        Ok(Some(rows))
     }
 }
