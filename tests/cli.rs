@@ -28,7 +28,8 @@ mod sweep;
 mod validate;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 /// Runs `omnilab` with `args` from the repository root.
 pub fn omnilab(args: &[&str]) -> Output {
@@ -37,6 +38,22 @@ pub fn omnilab(args: &[&str]) -> Output {
         .current_dir(repository())
         .output()
         .expect("the omnilab binary runs")
+}
+
+/// Starts `omnilab` with `args` from the repository root, sends it SIGINT (as Ctrl-C does)
+/// after `after`, and waits for it to exit; stdout is discarded, stderr kept.
+pub fn interrupted(args: &[&str], after: Duration) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_omnilab"))
+        .args(args)
+        .current_dir(repository())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the omnilab binary starts");
+    std::thread::sleep(after);
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert!(kill.expect("kill runs").success());
+    child.wait_with_output().expect("omnilab exits")
 }
 
 /// The repository root.

@@ -2,10 +2,10 @@
 //! invalid (2), folders, a scenario without expectations, results with `--out` identical to
 //! `run`'s, Ctrl-C, and JSON on stdout that parses while progress and logs go to stderr.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use super::{omnilab, repository, text};
+use super::{interrupted, omnilab, repository, text};
 
 const PASSING: &str = "tests/fixtures/check/passing.toml";
 const FAILING: &str = "tests/fixtures/check/failing.toml";
@@ -149,18 +149,10 @@ fn run_json_prints_the_summary_rows_and_still_writes_the_files() {
 #[test]
 fn ctrl_c_stops_a_check_with_130() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let child = Command::new(env!("CARGO_BIN_EXE_omnilab"))
-        .args(["check", "scenarios/quickstart.toml", "--replications", "30", "--quiet", "--out"])
-        .arg(dir.path())
-        .current_dir(repository())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the omnilab binary starts");
-    std::thread::sleep(Duration::from_secs(2));
-    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    assert!(kill.expect("kill runs").success());
-    let output = child.wait_with_output().expect("omnilab exits");
+    let out = dir.path().to_str().expect("a UTF-8 temp path");
+    let args =
+        ["check", "scenarios/quickstart.toml", "--replications", "30", "--quiet", "--out", out];
+    let output = interrupted(&args, Duration::from_secs(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");

@@ -4,10 +4,9 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::{omnilab, repository, text};
+use super::{interrupted, omnilab, text};
 
 const TINY: &str = "tests/fixtures/tiny.toml";
 
@@ -281,18 +280,9 @@ fn bad_shards_are_refused() {
 fn ctrl_c_stops_a_sweep_with_130_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("sweep");
-    let child = Command::new(env!("CARGO_BIN_EXE_omnilab"))
-        .args(["sweep", "scenarios/quickstart.toml", "--out", path(&out), "--quiet"])
-        .args(["--set", "seed=1,2", "--replications", "30"])
-        .current_dir(repository())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the omnilab binary starts");
-    std::thread::sleep(Duration::from_secs(2));
-    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    assert!(kill.expect("kill runs").success());
-    let output = child.wait_with_output().expect("omnilab exits");
+    let args = ["sweep", "scenarios/quickstart.toml", "--out", path(&out), "--quiet"];
+    let args = [&args[..], &["--set", "seed=1,2", "--replications", "30"]].concat();
+    let output = interrupted(&args, Duration::from_secs(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
 
     assert_eq!(output.status.code(), Some(130), "{stderr}");
