@@ -1,7 +1,8 @@
-//! Benchmarks of whole replications through the simulator: one replication of
-//! `scenarios/regional.toml` under the `nearest` rule stack, and the M/M/c model (one DC, c = 3
-//! pickers, exponential picks of mean 10 minutes, 80% load, unlimited stock) built in code
-//! with the lab's own engine and processes (`benches/support/mmc.rs`).
+//! Benchmarks of whole replications: the M/M/c model (c = 3 pickers, exponential picks of
+//! mean 10 minutes, 80% load) on the engine and its multi-server station alone
+//! (`omnilab::engine::mmc`, the engine's speed per event), the same M/M/c as a scenario
+//! through the simulator's full order lifecycle (`benches/support/mmc.rs`: one DC, unlimited
+//! stock), and one replication of `scenarios/regional.toml` under the `nearest` rule stack.
 //!
 //! Headline figures go to `target/bench-figures/simulate.txt`: events per second, orders
 //! (customers) per second and peak memory for each. Sample sizes are small and measurement
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use figures::{Figures, Tally};
 use mmc::{MmcParams, mmc_scenario};
+use omnilab::engine::mmc::Mmc;
 use omnilab::scenario::{Scenario, load_scenario};
 use omnilab::sim::{Prepared, SimOptions, run_replication};
 
@@ -71,15 +73,47 @@ fn simulate_benches(c: &mut Criterion) {
     let mut figures = Figures::new("simulate");
 
     let params = MmcParams::peer(MMC_DAYS);
+    let model = Mmc {
+        servers: params.pickers,
+        mean_service: params.mean_minutes * 60.0,
+        mean_interarrival: 86_400.0 / params.per_day(),
+    };
+    let customers = (params.per_day() * f64::from(MMC_DAYS)).round() as u64;
+    let mut engine_tallies = (Tally::default(), Tally::default());
+    let mut group = c.benchmark_group("simulate");
+    group.sample_size(20).measurement_time(Duration::from_secs(10));
+    group.bench_function("mmc engine + station, c=3, 10 min, 80% load, 350 days", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for i in 0..iterations {
+                let started = Instant::now();
+                let run = model.run(customers, i % 4 + 1);
+                let elapsed = started.elapsed();
+                engine_tallies.0.add(1, run.events, elapsed);
+                engine_tallies.1.add(1, run.customers, elapsed);
+                total += elapsed;
+            }
+            total
+        })
+    });
+    report(
+        &mut figures,
+        "M/M/c on the engine and its station alone (c = 3, mean 10 min, 80% load, 350 days)",
+        &engine_tallies,
+    );
+
     let mmc = mmc_scenario(params);
     let mmc_prep = Prepared::new(&mmc).expect("the M/M/c tables build");
     let mut mmc_tallies = (Tally::default(), Tally::default());
-    let mut group = c.benchmark_group("simulate");
     group.sample_size(10).measurement_time(Duration::from_secs(20));
     group.bench_function("mmc c=3, 10 min picks, 80% load, 350 days", |b| {
         b.iter_custom(|iterations| timed(&mmc, &mmc_prep, 0, iterations, &mut mmc_tallies))
     });
-    report(&mut figures, "M/M/c (c = 3, mean pick 10 min, 80% load, 350 days)", &mmc_tallies);
+    report(
+        &mut figures,
+        "M/M/c through the full order lifecycle (c = 3, mean pick 10 min, 80% load, 350 days)",
+        &mmc_tallies,
+    );
     figures.peak_rss();
 
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/regional.toml");

@@ -1,11 +1,16 @@
-//! The Rust side of the SimPy peer run (`benches/peers/run.sh`): the M/M/c model of
-//! `benches/support/mmc.rs` (c = 3 pickers, exponential picks of mean 10 minutes, arrivals
-//! at 80% of capacity, unlimited stock) run through `omnilab::sim::run_replication`, the
-//! lab's own engine and processes.
+//! The Rust side of the SimPy peer run (`benches/peers/run.sh`): the M/M/c model (c = 3
+//! pickers, exponential picks of mean 10 minutes, arrivals at 80% of capacity) twice.
 //!
-//! Prints each replication's customers per second of wall time, events per second and the
-//! mean wait in the picking queue beside the Erlang C value, then the best rate as
-//! `customers_per_second=<x>` (the line run.sh reads).
+//! 1. `omnilab::engine::mmc`: the engine and its multi-server station, the same model as
+//!    SimPy's `Resource` (arrivals, a line, `c` servers). Its best rate is printed as
+//!    `customers_per_second=<x>`, the line run.sh compares with SimPy.
+//! 2. The scenario of `benches/support/mmc.rs` (one DC, unlimited stock) through
+//!    `omnilab::sim::run_replication`: every customer is a web order that is routed,
+//!    reserved, picked, carried and counted in the KPIs. Its best rate is printed as
+//!    `lifecycle_customers_per_second=<x>`.
+//!
+//! Each run prints customers and events per second of wall time and the mean wait in line
+//! beside the Erlang C value.
 //!
 //! Usage: `cargo run --release --example mmc -- [days] [repeats]`.
 
@@ -15,21 +20,8 @@ mod mmc;
 use std::time::Instant;
 
 use mmc::{MmcParams, mmc_scenario};
+use omnilab::engine::mmc::{Mmc, erlang_c_wait};
 use omnilab::sim::{Prepared, RepOutcome, SimOptions, run_replication};
-
-/// The mean wait in queue of an M/M/c queue (Erlang C), in the time unit of the rates.
-fn erlang_c_wait(c: u32, lambda: f64, mu: f64) -> f64 {
-    let a = lambda / mu;
-    let (mut term, mut sum) = (1.0, 0.0);
-    for k in 0..c {
-        if k > 0 {
-            term *= a / f64::from(k);
-        }
-        sum += term;
-    }
-    let last = term * a / f64::from(c) * f64::from(c) / (f64::from(c) - a);
-    last / (sum + last) / (f64::from(c) * mu - lambda)
-}
 
 /// The node's mean wait in the picking queue, in hours.
 fn mean_wait_hours(outcome: &RepOutcome) -> f64 {
@@ -46,27 +38,50 @@ fn main() {
     let days: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(3_000);
     let repeats: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
     let params = MmcParams::peer(days);
+    let mean_service = params.mean_minutes * 60.0;
+    let theory = erlang_c_wait(params.pickers, mean_service, 86_400.0 / params.per_day()) / 60.0;
+
+    let model = Mmc {
+        servers: params.pickers,
+        mean_service,
+        mean_interarrival: 86_400.0 / params.per_day(),
+    };
+    let customers = (params.per_day() * f64::from(days)).round() as u64;
+    let mut best: f64 = 0.0;
+    for rep in 0..repeats {
+        let started = Instant::now();
+        let run = model.run(customers, u64::from(rep) + 1);
+        let seconds = started.elapsed().as_secs_f64();
+        let rate = run.customers as f64 / seconds;
+        best = best.max(rate);
+        println!(
+            "omnilab engine + station: {} customers, {} events in {seconds:.3} s = {rate:.0} customers/s, {:.2} M events/s, mean wait {:.2} min",
+            run.customers,
+            run.events,
+            run.events as f64 / seconds / 1e6,
+            run.mean_wait / 60.0
+        );
+    }
+
     let scenario = mmc_scenario(params);
     let prep = Prepared::new(&scenario).expect("the M/M/c tables build");
-
-    let mut best: f64 = 0.0;
+    let mut best_lifecycle: f64 = 0.0;
     for rep in 0..repeats {
         let started = Instant::now();
         let outcome = run_replication(&scenario, &prep, 0, rep, &SimOptions::default())
             .expect("the M/M/c scenario runs cleanly");
         let seconds = started.elapsed().as_secs_f64();
         let rate = outcome.arrivals as f64 / seconds;
-        best = best.max(rate);
+        best_lifecycle = best_lifecycle.max(rate);
         println!(
-            "omnilab: {} customers, {} events in {seconds:.3} s = {rate:.0} customers/s, {:.2} M events/s, mean wait {:.2} min",
+            "omnilab full order lifecycle: {} customers, {} events in {seconds:.3} s = {rate:.0} customers/s, {:.2} M events/s, mean wait {:.2} min",
             outcome.arrivals,
             outcome.events,
             outcome.events as f64 / seconds / 1e6,
             mean_wait_hours(&outcome) * 60.0
         );
     }
-    let mu = 60.0 / params.mean_minutes;
-    let theory = erlang_c_wait(params.pickers, params.per_day() / 24.0, mu) * 60.0;
     println!("Erlang C mean wait: {theory:.2} min");
     println!("customers_per_second={best:.0}");
+    println!("lifecycle_customers_per_second={best_lifecycle:.0}");
 }

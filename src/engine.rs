@@ -1,6 +1,7 @@
 //! The discrete-event engine: simulation time, a future-event queue ordered by
-//! `(time, insertion sequence)` (a radix heap, `engine/queue.rs`), and the run loop. It
-//! knows nothing about retail.
+//! `(time, insertion sequence)` (a radix heap, `engine/queue.rs`), the run loop, and one
+//! reusable process: a multi-server first-come-first-served [`Station`]. It knows nothing
+//! about retail.
 //!
 //! Events are small `Copy` values of one closed type chosen by the caller (the simulator uses
 //! an `enum` of ids), so the hot path neither allocates per event nor dispatches through trait
@@ -26,10 +27,13 @@
 //! assert_eq!(ticker.0, 24);
 //! ```
 
+pub mod mmc;
 mod queue;
+mod station;
 
 use crate::ids::SimTime;
 use queue::RadixQueue;
+pub use station::Station;
 
 /// Reacts to events; the simulator's processes implement it.
 pub trait Handler<E> {

@@ -46,7 +46,7 @@ pub use prepare::{PrepareError, Prepared};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Station};
 use crate::ids::SimTime;
 use crate::inventory::{Ledger, LedgerError};
 use crate::network::NodeKind;
@@ -178,7 +178,7 @@ pub fn run_replication(
     let measured_days =
         f64::from(scenario.horizon_days - scenario.warmup_days.min(scenario.horizon_days));
     world.close_queue_books(drain_end);
-    let areas = world.crews.iter().map(|c| c.queue_area);
+    let areas = world.crews.iter().map(|c| c.line_area());
     world.tally.queue_lengths(areas, measured_days * SimTime::DAY as f64);
     let capacities: Vec<u32> = scenario.network.nodes.iter().map(|n| n.capacity_per_day).collect();
     let fulfilling: Vec<bool> =
@@ -236,6 +236,8 @@ impl<'s> World<'s> {
             DemandSource::Generated => None,
             DemandSource::Trace(path) => Some(open_trace(sc, path, options)?),
         };
+        let (warmup_end, arrivals_end) =
+            (SimTime::from_days(sc.warmup_days), SimTime::from_days(sc.horizon_days));
         let mut world = World {
             sc,
             prep,
@@ -250,10 +252,15 @@ impl<'s> World<'s> {
             orders: Slab::new(),
             ships: Slab::new(),
             returns: Slab::new(),
-            crews: (0..sc.network.len()).map(|_| world::Crew::default()).collect(),
+            crews: sc
+                .network
+                .nodes
+                .iter()
+                .map(|n| Station::new(n.pickers, (warmup_end, arrivals_end)))
+                .collect(),
             tally: kpi::Tally::new(sc.network.len(), sc.horizon_days),
-            arrivals_end: SimTime::from_days(sc.horizon_days),
-            warmup_end: SimTime::from_days(sc.warmup_days),
+            arrivals_end,
+            warmup_end,
             next_order: 0,
             error: None,
             explanations: Vec::new(),
@@ -299,8 +306,8 @@ impl<'s> World<'s> {
 
     /// Brings every node's queue area up to the end of the measured window.
     fn close_queue_books(&mut self, end: SimTime) {
-        for i in 0..self.crews.len() {
-            self.track_queue(crate::ids::NodeId::from_index(i), end);
+        for crew in &mut self.crews {
+            crew.close_books(end);
         }
     }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The side-by-side peer run: the same M/M/c model (c = 3, exponential picks of mean 10
-# minutes, arrivals at 80% of capacity) in omnilab (examples/mmc.rs, through the lab's own
-# engine and processes) and in SimPy (mmc_simpy.py), on this machine, one after the other.
-# Prints customers per second for each and the ratio.
+# minutes, arrivals at 80% of capacity) in omnilab (examples/mmc.rs: the engine and its
+# multi-server station, as SimPy's Resource; and the same queue through the simulator's full
+# order lifecycle) and in SimPy (mmc_simpy.py), on this machine, one after the other.
+# Prints customers per second for each and the ratios.
 #
 # Usage: benches/peers/run.sh [rust_days] [simpy_customers] [repeats]
 # Needs Python 3 with the SimPy version pinned in requirements.txt:
@@ -29,5 +30,9 @@ echo "$simpy_out"
 rate() { sed -n 's/^customers_per_second=//p' <<<"$1"; }
 rust_rate="$(rate "$rust_out")"
 simpy_rate="$(rate "$simpy_out")"
-echo "== customers per second: omnilab $rust_rate, SimPy $simpy_rate," \
-  "ratio $(awk -v r="$rust_rate" -v s="$simpy_rate" 'BEGIN { printf "%.1f", r / s }')"
+lifecycle_rate="$(sed -n 's/^lifecycle_customers_per_second=//p' <<<"$rust_out")"
+ratio() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.1f", r / s }'; }
+echo "== customers per second: omnilab engine + station $rust_rate, SimPy $simpy_rate," \
+  "ratio $(ratio "$rust_rate" "$simpy_rate")"
+echo "== omnilab full order lifecycle $lifecycle_rate customers per second," \
+  "ratio to SimPy $(ratio "$lifecycle_rate" "$simpy_rate")"

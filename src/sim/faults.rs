@@ -183,8 +183,7 @@ impl World<'_> {
         self.faults.offline += 1;
         self.orch.set_offline(node, true);
 
-        self.track_queue(node, engine.now());
-        let queued: Vec<ShipKey> = self.crews[node.index()].queue.drain(..).collect();
+        let queued = self.crews[node.index()].take_line(engine.now());
         for s in queued {
             self.reroute_from_offline(engine, s)?;
         }

@@ -35,24 +35,9 @@ impl World<'_> {
         }
         let ship = &mut self.ships[s as usize];
         ship.status.advance(Status::Released)?;
-        ship.queued_at = now;
         let node = ship.node;
-        self.track_queue(node, now);
-        self.crews[node.index()].queue.push_back(s);
+        self.crews[node.index()].join(now, s);
         self.start_picks(engine, node)
-    }
-
-    /// Adds the queue length since its last change to the node's measured queue area
-    /// (for the time-average queue length, which with the mean wait checks Little's law).
-    pub(super) fn track_queue(&mut self, node: NodeId, now: SimTime) {
-        let (start, end) = (self.warmup_end, self.arrivals_end);
-        let crew = &mut self.crews[node.index()];
-        let from = crew.last_change.max(start);
-        let to = now.min(end);
-        if to > from {
-            crew.queue_area += crew.queue.len() as f64 * to.since(from) as f64;
-        }
-        crew.last_change = now;
     }
 
     /// Starts picks at `node` while it is open and has idle pickers and waiting shipments.
@@ -66,17 +51,10 @@ impl World<'_> {
         if !n.hours.is_open(now.second_of_day()) || self.orch.is_offline(node) {
             return Ok(());
         }
-        let pickers = n.pickers.max(1);
-        while self.crews[node.index()].busy < pickers {
-            if self.crews[node.index()].queue.is_empty() {
-                break;
-            }
-            self.track_queue(node, now);
-            let Some(s) = self.crews[node.index()].queue.pop_front() else { break };
-            self.crews[node.index()].busy += 1;
+        while let Some((s, waited)) = self.crews[node.index()].start_next(now) {
             let ship = &mut self.ships[s as usize];
             ship.status.advance(Status::Picking)?;
-            let (waited, luck_key) = (now.since(ship.queued_at), ship.luck_key);
+            let luck_key = ship.luck_key;
             let seconds = pick_seconds(self, luck_key, node);
             self.tally.pick_started(node, waited, self.measured(now));
             engine.schedule_in(seconds, Event::PickDone(s));
@@ -91,7 +69,7 @@ impl World<'_> {
     ) -> Result<(), SimError> {
         let now = engine.now();
         let node = self.ships[s as usize].node;
-        self.crews[node.index()].busy -= 1;
+        self.crews[node.index()].finish();
         self.tally.pick_done(node, self.measured(now));
         let cutoff = self.sc.network.rate_card.cutoff;
         let ship = &mut self.ships[s as usize];

@@ -16,7 +16,7 @@ use super::luck::Luck;
 use super::prepare::Prepared;
 use super::{SimError, SimOptions};
 use crate::cost::CostBreakdown;
-use crate::engine::{Engine, Handler};
+use crate::engine::{Engine, Handler, Station};
 use crate::ids::{NodeId, OrderId, SimTime, SkuId, Units};
 use crate::inventory::Ledger;
 use crate::orchestrator::{Orchestrator, ShipmentLine, ShipmentPlan};
@@ -124,8 +124,6 @@ pub struct Shipment {
     pub picked: Vec<Units>,
     /// Lifecycle state.
     pub status: Status,
-    /// When it joined the pick queue.
-    pub queued_at: SimTime,
     /// The order's luck key (its arrival number), which outlives the order record.
     pub luck_key: u64,
     /// The order's channel.
@@ -163,19 +161,6 @@ pub struct ReturnRec {
     pub customer: crate::network::GeoPoint,
 }
 
-/// A node's picking crew.
-#[derive(Debug, Default)]
-pub struct Crew {
-    /// Pickers busy now.
-    pub busy: u32,
-    /// Shipments waiting, first in first out.
-    pub queue: std::collections::VecDeque<ShipKey>,
-    /// When the queue length last changed.
-    pub last_change: SimTime,
-    /// Integral of the queue length over measured time, in shipment-seconds.
-    pub queue_area: f64,
-}
-
 /// The state of one replication under one policy.
 pub struct World<'s> {
     pub(super) sc: &'s Scenario,
@@ -190,7 +175,8 @@ pub struct World<'s> {
     pub(super) orders: Slab<OrderRec>,
     pub(super) ships: Slab<Shipment>,
     pub(super) returns: Slab<ReturnRec>,
-    pub(super) crews: Vec<Crew>,
+    /// Each node's pickers and pick queue.
+    pub(super) crews: Vec<Station<ShipKey>>,
     pub(super) tally: Tally,
     pub(super) arrivals_end: SimTime,
     pub(super) warmup_end: SimTime,
@@ -473,7 +459,6 @@ impl World<'_> {
                 lines: plan.lines,
                 picked: vec![0; n],
                 status: Status::Routed,
-                queued_at: release,
                 luck_key,
                 channel,
                 counted,
