@@ -110,8 +110,7 @@ impl DemandGen {
         };
 
         let n_lines = prep.basket_lines.sample(rng) + 1;
-        let carried =
-            store.filter(|_| channel == Channel::WalkIn).map(|s| &prep.assortment[s.index()]);
+        let carried = store.filter(|_| channel == Channel::WalkIn);
         let mut lines: Vec<Line> = Vec::with_capacity(n_lines);
         for _ in 0..n_lines {
             let Some(sku) = draw_sku(scenario, prep, rng, now, &lines, carried) else { continue };
@@ -140,13 +139,13 @@ fn draw_sku(
     rng: &mut Stream,
     now: SimTime,
     lines: &[Line],
-    carried: Option<&Vec<SkuId>>,
+    carried: Option<NodeId>,
 ) -> Option<SkuId> {
     for _ in 0..MAX_REDRAWS {
         let sku = SkuId::from_index(prep.skus.sample(rng));
         let in_season = scenario.catalog.sku(sku).season_end_day.is_none_or(|end| now.day() < end);
         let fresh = lines.iter().all(|l| l.sku != sku);
-        let on_shelf = carried.is_none_or(|c| c.binary_search(&sku).is_ok());
+        let on_shelf = carried.is_none_or(|store| prep.carries(store, sku));
         if in_season && fresh && on_shelf {
             return Some(sku);
         }

@@ -374,3 +374,19 @@ fn the_hindsight_bound_is_below_every_policy_in_every_replication() {
         }
     }
 }
+
+#[test]
+fn the_carried_bits_agree_with_the_assortment_lists() {
+    let mut sc = small_scenario();
+    sc.inventory.store_assortment_share = 0.3;
+    let prep = Prepared::new(&sc).expect("small scenario prepares");
+    let mut carried = 0;
+    for node in sc.network.ids() {
+        for sku in sc.catalog.ids() {
+            let listed = prep.assortment[node.index()].binary_search(&sku).is_ok();
+            assert_eq!(prep.carries(node, sku), listed, "{node:?} {sku:?}");
+            carried += usize::from(listed);
+        }
+    }
+    assert!(carried > 0 && carried < sc.network.len() * sc.catalog.len(), "{carried}");
+}
