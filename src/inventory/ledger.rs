@@ -37,6 +37,9 @@ pub struct Ledger {
     num_skus: usize,
     positions: Vec<Position>,
     stocking: Vec<Vec<(NodeId, u32)>>,
+    /// The same positions listed by node, sorted by sku: a daily pass over one store's
+    /// shelves reads its list in order instead of searching each sku's list.
+    carried: Vec<Vec<(SkuId, u32)>>,
     transit: Transit,
     flows: Flows,
     sku_flows: Vec<Flows>,
@@ -81,6 +84,7 @@ impl Ledger {
             num_skus,
             positions: Vec::with_capacity(positions),
             stocking: vec![Vec::new(); num_skus],
+            carried: vec![Vec::new(); num_nodes],
             transit: Transit::default(),
             flows: Flows::default(),
             sku_flows: vec![Flows::default(); num_skus],
@@ -92,6 +96,7 @@ impl Ledger {
     pub fn shrink_to_fit(&mut self) {
         self.positions.shrink_to_fit();
         self.stocking.iter_mut().for_each(Vec::shrink_to_fit);
+        self.carried.iter_mut().for_each(Vec::shrink_to_fit);
     }
 
     /// The number of nodes the ledger knows.
@@ -113,11 +118,15 @@ impl Ledger {
     pub fn memory_bytes(&self) -> usize {
         let lists: usize =
             self.stocking.iter().map(|list| list.capacity() * size_of::<(NodeId, u32)>()).sum();
+        let by_node: usize =
+            self.carried.iter().map(|list| list.capacity() * size_of::<(SkuId, u32)>()).sum();
 
         size_of::<Ledger>()
             + self.positions.capacity() * size_of::<Position>()
             + self.stocking.capacity() * size_of::<Vec<(NodeId, u32)>>()
             + lists
+            + self.carried.capacity() * size_of::<Vec<(SkuId, u32)>>()
+            + by_node
             + self.sku_flows.capacity() * size_of::<Flows>()
             + self.transit.heap_bytes()
     }
@@ -214,6 +223,12 @@ impl Ledger {
     /// The positions for `sku` with their nodes, in node order (none for an unknown sku).
     pub fn stocking_positions(&self, sku: SkuId) -> impl Iterator<Item = (NodeId, &Position)> {
         self.stocking_list(sku).iter().map(|&(node, index)| (node, &self.positions[index as usize]))
+    }
+
+    /// The positions `node` holds with their skus, in sku order (none for an unknown node).
+    pub fn node_positions(&self, node: NodeId) -> impl Iterator<Item = (SkuId, &Position)> {
+        let list = self.carried.get(node.index()).map_or(&[][..], Vec::as_slice);
+        list.iter().map(|&(sku, index)| (sku, &self.positions[index as usize]))
     }
 
     /// Every position with its node and sku, in sku then node order.
@@ -317,6 +332,9 @@ impl Ledger {
         let list = &mut self.stocking[sku.index()];
         let at = list.partition_point(|&(n, _)| n < node);
         list.insert(at, (node, index));
+        let list = &mut self.carried[node.index()];
+        let at = list.partition_point(|&(s, _)| s < sku);
+        list.insert(at, (sku, index));
         index
     }
 
@@ -440,6 +458,22 @@ mod tests {
         assert_eq!(ledger.num_positions(), 5);
         assert_eq!(ledger.stocking_nodes(s(0)).count(), 0);
         assert_eq!(ledger.stocking_nodes(s(5)).count(), 0);
+    }
+
+    #[test]
+    fn node_lists_stay_in_sku_order_and_match_the_sku_lists() {
+        let mut ledger = Ledger::new(3, 8);
+        for (node, sku, units) in [(1, 6, 4), (1, 2, 1), (0, 5, 3), (1, 0, 2), (1, 2, 7)] {
+            ledger.receive(n(node), s(sku), units).unwrap();
+        }
+        let held: Vec<(u32, Units)> =
+            ledger.node_positions(n(1)).map(|(sku, p)| (sku.0, p.on_hand())).collect();
+        assert_eq!(held, [(0, 2), (2, 8), (6, 4)]);
+        for (sku, p) in ledger.node_positions(n(1)) {
+            assert_eq!(Some(p), ledger.position(n(1), sku));
+        }
+        assert_eq!(ledger.node_positions(n(2)).count(), 0);
+        assert_eq!(ledger.node_positions(n(9)).count(), 0);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use super::luck::{Purpose, Stream, stream};
 use super::world::{Event, World};
 use crate::engine::Engine;
 use crate::ids::{NodeId, SimTime, SkuId, Units};
+use crate::inventory::Position;
 use crate::network::NodeKind;
 
 /// Daily routines' own random stream and cursors.
@@ -207,21 +208,13 @@ impl World<'_> {
     /// more than it needs.
     fn replenish_stores(&mut self, engine: &mut Engine<Event>, day: u32) -> Result<(), SimError> {
         let weeks = self.sc.supply.store_order_up_to_weeks;
+        let mut orders = Vec::new();
         for store in self.sc.network.ids() {
             let Some(dc) = self.prep.source_dc[store.index()] else { continue };
             let Some((_, lead)) = self.sc.network.lanes.transfer(dc, store) else { continue };
             let lead_days = lead.div_ceil(SimTime::DAY) as u32;
-            for i in 0..self.prep.assortment[store.index()].len() {
-                let sku = self.prep.assortment[store.index()][i];
-                if self.too_late_to_order(sku, day + lead_days + 7) {
-                    continue;
-                }
-                let target = f64::from(self.prep.cover_units(store, sku, weeks));
-                let short = target - self.inventory_position(store, sku);
-                if short < 1.0 {
-                    continue;
-                }
-                let want = short as Units;
+            self.store_shortfalls(store, day + lead_days + 7, weeks, &mut orders);
+            for &(sku, want) in &orders {
                 let moved = self.move_units(engine, dc, store, sku, want)?;
                 if moved < want && self.sc.supply.rebalancing {
                     self.rebalance(engine, store, sku, want - moved, weeks)?;
@@ -229,6 +222,40 @@ impl World<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Fills `orders` with the SKUs `store` is short of at least one unit against `weeks` of
+    /// cover, with the units short, leaving out SKUs that would arrive on `arrival_day` too
+    /// late to sell.
+    ///
+    /// One ordered pass over the store's positions (the assortment and the ledger's list are
+    /// both sorted by SKU) instead of a lookup per SKU: this runs over every shelf of every
+    /// store each replenishment day. A move of one SKU changes no other SKU's position, so
+    /// reading them all before moving any gives the orders a read before each move would.
+    fn store_shortfalls(
+        &self,
+        store: NodeId,
+        arrival_day: u32,
+        weeks: f64,
+        orders: &mut Vec<(SkuId, Units)>,
+    ) {
+        orders.clear();
+        let mut held = self.ledger.node_positions(store).peekable();
+        for &sku in &self.prep.assortment[store.index()] {
+            let mut position = 0.0;
+            while let Some((at, p)) = held.next_if(|&(at, _)| at <= sku) {
+                if at == sku {
+                    position = inventory_position_of(p);
+                }
+            }
+            if self.too_late_to_order(sku, arrival_day) {
+                continue;
+            }
+            let short = f64::from(self.prep.cover_units(store, sku, weeks)) - position;
+            if short >= 1.0 {
+                orders.push((sku, short as Units));
+            }
+        }
     }
 
     /// Takes up to `units` of `sku` from stores near `store` that hold more than twice their
@@ -288,11 +315,9 @@ impl World<'_> {
         Ok(moved)
     }
 
-    /// On hand plus in transit less open commitments.
+    /// On hand plus in transit less open commitments (0 where `node` has no position).
     fn inventory_position(&self, node: NodeId, sku: SkuId) -> f64 {
-        self.ledger.position(node, sku).map_or(0.0, |p| {
-            f64::from(p.on_hand()) + f64::from(p.in_transit()) - f64::from(p.committed())
-        })
+        self.ledger.position(node, sku).map_or(0.0, inventory_position_of)
     }
 
     /// Whether units of `sku` arriving on `day` could no longer sell at full price.
@@ -309,6 +334,11 @@ impl World<'_> {
         self.ledger.arrive(node, sku, units)?;
         self.clear_if_season_over(self.ledger.now(), node, sku)
     }
+}
+
+/// On hand plus in transit less open commitments of one position.
+fn inventory_position_of(p: &Position) -> f64 {
+    f64::from(p.on_hand()) + f64::from(p.in_transit()) - f64::from(p.committed())
 }
 
 /// A record that is off by 1 to `max_error` units (either way, never below zero) with
