@@ -133,7 +133,11 @@ fn simulate_benches(c: &mut Criterion) {
 }
 
 /// Adds the lines of one benchmark: time per replication, events and orders per second.
+/// Nothing when the benchmark did not run (filtered out on the command line).
 fn report(figures: &mut Figures, what: &str, (events, arrivals): &(Tally, Tally)) {
+    if events.iterations == 0 {
+        return;
+    }
     let best = events.best_per_iteration.unwrap_or(f64::NAN);
     figures.line(what.to_string());
     figures.line(format!(
