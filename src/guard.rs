@@ -17,8 +17,8 @@ use crate::orders::Channel;
 use crate::scenario::{DemandSource, Scenario};
 use crate::sim::DRAIN_DAYS;
 
-/// Bytes a ledger position costs in one replication (the 40-byte arena entry, its stocking
-/// index entry, snapshot and flow bookkeeping).
+/// Bytes a ledger position costs in one replication (the 40-byte arena entry, its entries in
+/// the sku's and the node's lists, 8 bytes each, and its share of the holding bitmaps).
 const POSITION_BYTES: u64 = 64;
 
 /// Bytes a position costs once, shared by every replication (assortments, demand shares).
