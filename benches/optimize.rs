@@ -1,5 +1,9 @@
 //! Benchmarks of the optimizers: one `lp_batch` solve of 200 orders x 20 candidate nodes
-//! (build the LP, solve the relaxation with microlp, round), and one `lp_dual` pricing solve
+//! (build the LP, solve the relaxation with microlp, round), where thin stock and capacity
+//! tie every order to the others, and one of 60 orders x 5 candidates shaped like a
+//! 15-minute batch of `regional` (two well-stocked DCs, thin stores), where the batch falls
+//! apart into single orders; each both as `solve` (decomposed) and `solve_whole` (the one
+//! LP `solve` used to build). Then one `lp_dual` pricing solve
 //! on the bundled `fulfillment_centers` scenario (five FCs, 1,000 SKUs, 51 demand regions,
 //! one transportation problem per SKU by successive shortest paths). Plots are off;
 //! criterion writes its estimates under `target/criterion`.
@@ -66,12 +70,111 @@ fn batch_instance() -> BatchInstance {
     instance
 }
 
+/// 60 orders of one to four lines (60/25/10/5%), each with both DCs (30 to 60 units of
+/// every SKU, ample capacity) and three of 60 stores (0 to 3 units, 150 parcels a day, a
+/// few nearly full) as candidates; costs as on the US rate card: DC parcels 1.25 + 8 to
+/// 12, store parcels 2.50 + 8 to 10, picks 0.35 (DC) and 1.10 (store) plus 0.5 to 1 a
+/// unit of weight.
+fn regional_batch() -> BatchInstance {
+    const STORES: u32 = 60;
+    const REGIONAL_SKUS: u32 = 3000;
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+    let mut instance = BatchInstance::default();
+    let mut index = std::collections::HashMap::new();
+    for _ in 0..60 {
+        let lines = match rng.random_range(0..100) {
+            0..60 => 1,
+            60..85 => 2,
+            85..95 => 3,
+            _ => 4,
+        };
+        let skus: Vec<SkuId> =
+            (0..lines).map(|_| SkuId(rng.random_range(0..REGIONAL_SKUS))).collect();
+        let units: Vec<Units> =
+            (0..lines).map(|_| if rng.random_range(0..10) < 9 { 1 } else { 2 }).collect();
+        let mut nodes = vec![NodeId(0), NodeId(1)];
+        while nodes.len() < 5 {
+            let store = NodeId(2 + rng.random_range(0..STORES));
+            if !nodes.contains(&store) {
+                nodes.push(store);
+            }
+        }
+        let candidates = nodes
+            .into_iter()
+            .map(|node| {
+                let dc = node.0 < 2;
+                let position = skus
+                    .iter()
+                    .map(|&sku| {
+                        let atp: Units =
+                            if dc { rng.random_range(30..=60) } else { rng.random_range(0..=3) };
+                        (atp > 0).then(|| {
+                            *index.entry((node, sku)).or_insert_with(|| {
+                                instance.positions.push((node, sku, atp));
+                                instance.positions.len() - 1
+                            })
+                        })
+                    })
+                    .collect();
+                let (pack, pick, zone) = if dc {
+                    (1.25, 0.35, rng.random_range(8.0..12.0))
+                } else {
+                    (2.50, 1.10, rng.random_range(8.0..10.0))
+                };
+                Candidate {
+                    node,
+                    fixed: pack + zone,
+                    per_unit: (0..lines).map(|_| pick + rng.random_range(0.5..1.0)).collect(),
+                    position,
+                }
+            })
+            .collect();
+        instance.orders.push(BatchOrder { units, candidates });
+    }
+    instance.capacity = (0..2 + STORES)
+        .map(|n| {
+            (
+                NodeId(n),
+                if n < 2 {
+                    3000
+                } else if n % 20 == 2 {
+                    1
+                } else {
+                    60
+                },
+            )
+        })
+        .collect();
+    instance
+}
+
 fn batch_bench(c: &mut Criterion) {
     let instance = batch_instance();
     let params = BatchParams { candidates: CANDIDATES, ..BatchParams::default() };
     c.bench_function("lp_batch solve+round 200 orders x 20 candidates", |b| {
         b.iter(|| {
             let lp = instance.solve(&params).expect("the bench LP solves");
+            black_box(instance.round(&lp, &params))
+        })
+    });
+    c.bench_function("lp_batch solve_whole+round 200 orders x 20 candidates", |b| {
+        b.iter(|| {
+            let lp = instance.solve_whole(&params).expect("the bench LP solves");
+            black_box(instance.round(&lp, &params))
+        })
+    });
+
+    let instance = regional_batch();
+    let params = BatchParams::default();
+    c.bench_function("lp_batch solve+round 60 orders x 5 candidates (regional shape)", |b| {
+        b.iter(|| {
+            let lp = instance.solve(&params).expect("the bench LP solves");
+            black_box(instance.round(&lp, &params))
+        })
+    });
+    c.bench_function("lp_batch solve_whole+round 60 orders x 5 candidates (regional shape)", |b| {
+        b.iter(|| {
+            let lp = instance.solve_whole(&params).expect("the bench LP solves");
             black_box(instance.round(&lp, &params))
         })
     });

@@ -24,8 +24,11 @@
 //!   per node, `sum_o y_on <= cap_n - used_n`.
 //!
 //! Size: with B orders, L lines per order and K candidates, about B K (L + 1) + B L
-//! variables and B (L + K L) + P + K rows, P the positions touched. microlp's simplex is
-//! polynomial in practice on such sparse models; the bench measures it.
+//! variables and B (L + K L) + P + K rows, P the positions touched. [`BatchInstance::solve`]
+//! does not hand that model to the solver whole: ATP and capacity rows that cannot bind are
+//! left out, the orders they no longer link are solved as separate LPs, and most single
+//! orders in closed form (`batch/parts.rs`), which keeps the optimum value and costs a
+//! fraction of one large simplex. [`BatchInstance::solve_whole`] solves the one model.
 //!
 //! Rounding (the relaxation splits parcels fractionally): orders are taken in batch order;
 //! each line goes to the candidate with the largest `x_oln` that still has the line's units
@@ -43,12 +46,12 @@
 
 use std::collections::HashMap;
 
-use good_lp::{Expression, Solution, SolverModel, Variable, variable, variables};
-
 use crate::ids::{NodeId, SkuId, Units};
 use crate::network::great_circle_miles;
 use crate::orders::{CancelReason, Order};
 use crate::routing::{NetworkView, ship_method};
+
+use parts::{Layout, Part, Slots, solve_part};
 
 /// The knobs of the batch model.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -142,15 +145,25 @@ impl BatchInstance {
         let mut index: HashMap<(NodeId, SkuId), usize> = HashMap::new();
         let mut capacity: Vec<(NodeId, u32)> = Vec::new();
         let mut batch = Vec::with_capacity(orders.len());
+        // Per node, for the whole batch: whether it can ship with room today, and whether
+        // it has a capacity row yet; `seen` marks the nodes already offered to one order.
+        let usable: Vec<bool> = view
+            .network
+            .ids()
+            .map(|n| ship_method(view.network, n).is_some() && remaining_capacity(view, n) > 0)
+            .collect();
+        let mut has_row = vec![false; usable.len()];
+        let mut seen = vec![false; usable.len()];
         for order in orders {
-            let candidates = candidates_of(order, view, params);
+            let candidates = candidates_of(order, view, params, &usable, &mut seen);
             let candidates = candidates
                 .into_iter()
-                .map(|node| {
-                    if !capacity.iter().any(|(n, _)| *n == node) {
-                        capacity.push((node, remaining_capacity(view, node)));
+                .map(|r| {
+                    if !has_row[r.node.index()] {
+                        has_row[r.node.index()] = true;
+                        capacity.push((r.node, remaining_capacity(view, r.node)));
                     }
-                    candidate(order, node, view, &mut positions, &mut index)
+                    candidate(order, &r, view, &mut positions, &mut index)
                 })
                 .collect();
             batch.push(BatchOrder {
@@ -161,105 +174,44 @@ impl BatchInstance {
         BatchInstance { orders: batch, positions, capacity }
     }
 
-    /// Solves the relaxation (the mixed-integer model with the `highs` feature).
+    /// Solves the relaxation (the mixed-integer model with the `highs` feature), part by
+    /// part: rows that cannot bind are left out and the orders they no longer link are
+    /// solved as separate LPs (see `batch/parts.rs`). The optimum value is the whole
+    /// model's ([`BatchInstance::solve_whole`]); where the optimum is not unique, the
+    /// solution may be another optimal one.
     pub fn solve(&self, params: &BatchParams) -> Result<BatchLp, BatchError> {
-        let mut vars = variables!();
-        let opening = if cfg!(feature = "highs") {
-            variable().binary()
-        } else {
-            variable().min(0.0).max(1.0)
-        };
-        let mut objective = Expression::with_capacity(self.orders.len() * 8);
-        let mut x: Vec<Vec<Vec<Option<Variable>>>> = Vec::with_capacity(self.orders.len());
-        let mut y: Vec<Vec<Variable>> = Vec::with_capacity(self.orders.len());
-        let mut u: Vec<Vec<Variable>> = Vec::with_capacity(self.orders.len());
-        for order in &self.orders {
-            let mut xo = Vec::with_capacity(order.candidates.len());
-            let mut yo = Vec::with_capacity(order.candidates.len());
-            for c in &order.candidates {
-                let open = vars.add(opening.clone());
-                objective.add_mul(c.fixed + params.split_penalty, open);
-                yo.push(open);
-                let xc = order
-                    .units
-                    .iter()
-                    .enumerate()
-                    .map(|(l, &q)| {
-                        let p = c.position[l]?;
-                        let ub = f64::from(q.min(self.positions[p].2));
-                        let v = vars.add(variable().min(0.0).max(ub));
-                        objective.add_mul(c.per_unit[l], v);
-                        Some(v)
-                    })
-                    .collect();
-                xo.push(xc);
-            }
-            let uo: Vec<Variable> = order
-                .units
-                .iter()
-                .map(|&q| {
-                    let v = vars.add(variable().min(0.0).max(f64::from(q)));
-                    objective.add_mul(params.cancel_penalty, v);
-                    v
-                })
-                .collect();
-            x.push(xo);
-            y.push(yo);
-            u.push(uo);
-        }
-
-        let mut model = vars.minimise(objective.clone()).using(solver());
-        self.add_constraints(&mut model, &x, &y, &u);
-        let solution = model.solve().map_err(|e| BatchError::Solver(e.to_string()))?;
-        let value = |v: &Variable| solution.value(*v);
-        Ok(BatchLp {
-            x: x.iter()
-                .map(|xo| {
-                    xo.iter()
-                        .map(|xc| xc.iter().map(|v| v.as_ref().map_or(0.0, value)).collect())
-                        .collect()
-                })
-                .collect(),
-            y: y.iter().map(|yo| yo.iter().map(value).collect()).collect(),
-            u: u.iter().map(|uo| uo.iter().map(value).collect()).collect(),
-            objective: objective.eval_with(&solution),
-        })
+        let (layout, parts) = Layout::decomposed(self);
+        self.solve_parts(&layout, &parts, params)
     }
 
-    /// Demand, linking, ATP and capacity rows.
-    fn add_constraints<M: SolverModel>(
+    /// Solves the whole batch as one LP with every row: the reference that [`Self::solve`]
+    /// is tested against, and what `solve` did before it decomposed batches.
+    pub fn solve_whole(&self, params: &BatchParams) -> Result<BatchLp, BatchError> {
+        let (layout, parts) = Layout::whole(self);
+        self.solve_parts(&layout, &parts, params)
+    }
+
+    fn solve_parts(
         &self,
-        model: &mut M,
-        x: &[Vec<Vec<Option<Variable>>>],
-        y: &[Vec<Variable>],
-        u: &[Vec<Variable>],
-    ) {
-        let mut atp_rows: Vec<Expression> = vec![Expression::default(); self.positions.len()];
-        let mut cap_rows: Vec<Expression> = vec![Expression::default(); self.capacity.len()];
-        for (o, order) in self.orders.iter().enumerate() {
-            for (l, &q) in order.units.iter().enumerate() {
-                let mut served: Expression = u[o][l].into();
-                for (c, cand) in order.candidates.iter().enumerate() {
-                    let Some(v) = x[o][c][l] else { continue };
-                    served.add_mul(1.0, v);
-                    let p = cand.position[l].expect("a variable exists only where ATP does");
-                    let ub = f64::from(q.min(self.positions[p].2));
-                    model.add_constraint((v - ub * y[o][c]).leq(0.0));
-                    atp_rows[p].add_mul(1.0, v);
-                }
-                model.add_constraint(served.eq(f64::from(q)));
-            }
-            for (c, cand) in order.candidates.iter().enumerate() {
-                let k = self.capacity_index(cand.node);
-                cap_rows[k].add_mul(1.0, y[o][c]);
-            }
+        layout: &Layout,
+        parts: &[Part],
+        params: &BatchParams,
+    ) -> Result<BatchLp, BatchError> {
+        let mut lp = BatchLp {
+            x: self
+                .orders
+                .iter()
+                .map(|o| vec![vec![0.0; o.units.len()]; o.candidates.len()])
+                .collect(),
+            y: self.orders.iter().map(|o| vec![0.0; o.candidates.len()]).collect(),
+            u: self.orders.iter().map(|o| vec![0.0; o.units.len()]).collect(),
+            objective: 0.0,
+        };
+        let mut slots = Slots::new(self);
+        for part in parts {
+            lp.objective += solve_part(self, layout, part, params, &mut slots, &mut lp)?;
         }
-        for (row, &(_, _, atp)) in atp_rows.into_iter().zip(&self.positions) {
-            model.add_constraint(row.leq(f64::from(atp)));
-        }
-        for (row, &(_, cap)) in cap_rows.into_iter().zip(&self.capacity) {
-            model.add_constraint(row.leq(f64::from(cap)));
-        }
+        Ok(lp)
     }
 
     fn capacity_index(&self, node: NodeId) -> usize {
@@ -487,44 +439,59 @@ struct Resources {
     capacity: Vec<u32>,
 }
 
-#[cfg(not(feature = "highs"))]
-fn solver() -> impl good_lp::Solver {
-    good_lp::microlp
-}
-
-#[cfg(feature = "highs")]
-fn solver() -> impl good_lp::Solver {
-    good_lp::highs
-}
-
 /// Shipments `node` may still release today.
 fn remaining_capacity(view: &NetworkView<'_>, node: NodeId) -> u32 {
     view.network.node(node).capacity_per_day.saturating_sub(view.capacity.used(node))
 }
 
-/// The `params.candidates` best nodes for `order`; see [`BatchInstance::build`].
-fn candidates_of(order: &Order, view: &NetworkView<'_>, params: &BatchParams) -> Vec<NodeId> {
-    let mut nodes: Vec<NodeId> = Vec::new();
-    for line in &order.lines {
-        for node in view.ledger.stocking_nodes(line.sku) {
-            let usable = !nodes.contains(&node)
-                && ship_method(view.network, node).is_some()
-                && remaining_capacity(view, node) > 0
-                && view.atp(node, line.sku) > 0;
-            if usable {
-                nodes.push(node);
-            }
-        }
-    }
-    let mut ranked: Vec<(f64, NodeId)> =
-        nodes.into_iter().map(|n| (estimate(order, n, view, params), n)).collect();
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    ranked.into_iter().take(params.candidates.max(1)).map(|(_, n)| n).collect()
+/// A node worth offering an order: its estimated cost and its parcel terms.
+struct Ranked {
+    estimate: f64,
+    node: NodeId,
+    fixed: f64,
+    per_kg: f64,
 }
 
-/// One parcel from `node` of every line it can cover, plus the cancel penalty of the rest.
-fn estimate(order: &Order, node: NodeId, view: &NetworkView<'_>, params: &BatchParams) -> f64 {
-    let (fixed, per_kg) = parcel_terms(order, node, view);
+/// The `params.candidates` best nodes for `order`; see [`BatchInstance::build`]. `usable`
+/// says which nodes can ship with room today; `seen` is all false on entry and on return.
+fn candidates_of(
+    order: &Order,
+    view: &NetworkView<'_>,
+    params: &BatchParams,
+    usable: &[bool],
+    seen: &mut [bool],
+) -> Vec<Ranked> {
+    let mut ranked: Vec<Ranked> = Vec::new();
+    for line in &order.lines {
+        for node in view.ledger.stocking_nodes(line.sku) {
+            let i = node.index();
+            if seen[i] || !usable[i] || view.atp(node, line.sku) == 0 {
+                continue;
+            }
+            seen[i] = true;
+            let (fixed, per_kg) = parcel_terms(order, node, view);
+            let estimate = estimate(order, node, fixed, per_kg, view, params);
+            ranked.push(Ranked { estimate, node, fixed, per_kg });
+        }
+    }
+    for r in &ranked {
+        seen[r.node.index()] = false;
+    }
+    ranked.sort_by(|a, b| a.estimate.total_cmp(&b.estimate).then(a.node.cmp(&b.node)));
+    ranked.truncate(params.candidates.max(1));
+    ranked
+}
+
+/// One parcel from `node` (packing and base price `fixed`, `per_kg` a kilogram) of every
+/// line it can cover, plus the cancel penalty of the rest.
+fn estimate(
+    order: &Order,
+    node: NodeId,
+    fixed: f64,
+    per_kg: f64,
+    view: &NetworkView<'_>,
+    params: &BatchParams,
+) -> f64 {
     let pick = view.network.node(node).pick_cost_per_unit;
     order
         .lines
@@ -551,12 +518,12 @@ pub fn parcel_terms(order: &Order, node: NodeId, view: &NetworkView<'_>) -> (f64
 
 fn candidate(
     order: &Order,
-    node: NodeId,
+    ranked: &Ranked,
     view: &NetworkView<'_>,
     positions: &mut Vec<(NodeId, SkuId, Units)>,
     index: &mut HashMap<(NodeId, SkuId), usize>,
 ) -> Candidate {
-    let (fixed, per_kg) = parcel_terms(order, node, view);
+    let Ranked { node, fixed, per_kg, .. } = *ranked;
     let pick = view.network.node(node).pick_cost_per_unit;
     let per_unit =
         order.lines.iter().map(|l| pick + per_kg * view.catalog.sku(l.sku).weight_kg).collect();
@@ -575,6 +542,8 @@ fn candidate(
         .collect();
     Candidate { node, fixed, per_unit, position }
 }
+
+mod parts;
 
 #[cfg(test)]
 mod tests;

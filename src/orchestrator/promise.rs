@@ -30,6 +30,20 @@ pub fn packed_by(network: &Network, node: NodeId, now: SimTime) -> SimTime {
     n.hours.next_open(now).plus(n.pick_sla)
 }
 
+/// The carrier's transit days for a parcel from `node` to `customer` (its zone's).
+pub fn transit_days(network: &Network, node: NodeId, customer: GeoPoint) -> u32 {
+    let miles = great_circle_miles(network.node(node).location, customer);
+    network.rate_card.zone_for(miles).transit_days
+}
+
+/// The promise for a parcel from `node` that spends `transit_days` with the carrier, for an
+/// order placed at `now`: [`promise`] of a parcel with its distance already priced, for
+/// callers that ask about one (node, customer) at many times.
+pub fn parcel_promise(network: &Network, node: NodeId, transit_days: u32, now: SimTime) -> SimTime {
+    let leaves = departure(packed_by(network, node, now), network.rate_card.cutoff);
+    end_of_day(leaves.day() + transit_days)
+}
+
 /// The promise for one shipment from `node` by `method`, to `customer` or to the pickup
 /// store `destination`, for an order placed at `now`.
 pub fn promise(
@@ -43,10 +57,7 @@ pub fn promise(
     let packed = packed_by(network, node, now);
     match method {
         Method::ShipFromDc | Method::ShipFromStore => {
-            let miles = great_circle_miles(network.node(node).location, customer);
-            let zone = network.rate_card.zone_for(miles);
-            let leaves = departure(packed, network.rate_card.cutoff);
-            end_of_day(leaves.day() + zone.transit_days)
+            parcel_promise(network, node, transit_days(network, node, customer), now)
         }
         Method::Pickup => packed,
         Method::TransferThenPickup => {
@@ -69,6 +80,28 @@ mod tests {
         assert_eq!(departure(after, cutoff), SimTime::from_days(3).plus(17 * SimTime::HOUR));
         let exactly = SimTime::from_days(2).plus(17 * SimTime::HOUR);
         assert_eq!(departure(exactly, cutoff), exactly);
+    }
+
+    #[test]
+    fn a_parcel_priced_once_gets_the_same_promise_at_every_time() {
+        use crate::routing::{ship_method, testkit};
+        let network = testkit::network();
+        for customer in [testkit::CLEVELAND, testkit::EVANSTON, testkit::SAN_FRANCISCO] {
+            for node in network.ids() {
+                let Some(method) = ship_method(&network, node) else { continue };
+                let days = transit_days(&network, node, customer);
+                // Every 37 minutes over a week: inside and outside opening hours, before
+                // and after the cut-off.
+                for t in (0..7 * SimTime::DAY).step_by(37 * 60) {
+                    let t = SimTime(t);
+                    assert_eq!(
+                        parcel_promise(&network, node, days, t),
+                        promise(&network, node, method, node, customer, t),
+                        "{node:?} at {t:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

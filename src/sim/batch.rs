@@ -17,9 +17,9 @@
 use super::SimError;
 use super::world::{Event, World};
 use crate::engine::Engine;
-use crate::ids::SimTime;
+use crate::ids::{NodeId, SimTime};
 use crate::network::Network;
-use crate::orchestrator::promise::promise;
+use crate::orchestrator::promise::{parcel_promise, transit_days};
 use crate::orders::{Channel, Order};
 use crate::routing::ship_method;
 
@@ -84,23 +84,25 @@ impl World<'_> {
     }
 }
 
-/// The best promise any node that ships could give `order` if routed at `t`.
-fn best_promise(network: &Network, order: &Order, t: SimTime) -> Option<SimTime> {
-    network
-        .ids()
-        .filter_map(|n| {
-            ship_method(network, n).map(|m| promise(network, n, m, n, order.customer, t))
-        })
-        .min()
+/// The best promise any node that ships could give an order if routed at `t`, from each
+/// shipping node's transit days to the order's customer.
+fn best_promise(network: &Network, transit: &[(NodeId, u32)], t: SimTime) -> Option<SimTime> {
+    transit.iter().map(|&(n, days)| parcel_promise(network, n, days, t)).min()
 }
 
 /// The latest time within `window` seconds of `now` at which `order` can still get the best
 /// promise it could get now (found by bisection: the best promise never improves by
-/// waiting).
+/// waiting). Distances do not change while the order waits, so each node's transit days
+/// are priced once rather than at every step of the bisection.
 fn latest_flush(network: &Network, order: &Order, now: SimTime, window: u64) -> SimTime {
     let end = now.plus(window);
-    let Some(best) = best_promise(network, order, now) else { return now };
-    let keeps = |t: SimTime| best_promise(network, order, t).is_some_and(|p| p <= best);
+    let transit: Vec<(NodeId, u32)> = network
+        .ids()
+        .filter(|&n| ship_method(network, n).is_some())
+        .map(|n| (n, transit_days(network, n, order.customer)))
+        .collect();
+    let Some(best) = best_promise(network, &transit, now) else { return now };
+    let keeps = |t: SimTime| best_promise(network, &transit, t).is_some_and(|p| p <= best);
     if keeps(end) {
         return end;
     }
