@@ -60,7 +60,8 @@ struct MmcState {
 impl MmcState {
     fn draw(&mut self, service: bool) -> u64 {
         let dist = if service { self.service } else { self.arrival };
-        dist.sample(&mut self.rng).round() as u64
+        // Nearest second; `+ 0.5` then truncation, as `f64::round` is a libm call here.
+        (dist.sample(&mut self.rng) + 0.5) as u64
     }
 }
 
