@@ -38,7 +38,7 @@ use std::collections::HashMap;
 use super::transport::{TransportError, solve_by_repair};
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SkuId};
-use crate::network::{Network, great_circle_miles};
+use crate::network::{GeoPoint, Network, RateCard, great_circle_miles};
 use crate::orders::Order;
 use crate::routing::ship_method;
 
@@ -47,9 +47,11 @@ use crate::routing::ship_method;
 pub struct Hindsight {
     penalty: f64,
     shippers: Vec<NodeId>,
-    /// Distinct vectors of prices per kilogram from each shipper, and their index.
-    patterns: Vec<Vec<f64>>,
+    /// Distinct vectors of prices per kilogram from each shipper (as bits), and their
+    /// index; stored once, as keys (`solve` lists them by index).
     pattern_index: HashMap<Vec<u64>, u32>,
+    /// Per demand region, the shippers' distances to one customer of it (see [`Anchor`]).
+    anchors: HashMap<u32, Anchor>,
     /// Per SKU, units per (price pattern, fixed cost share bits).
     demand: HashMap<SkuId, HashMap<(u32, u64), f64>>,
     orders: u64,
@@ -73,8 +75,8 @@ impl Hindsight {
         Hindsight {
             penalty,
             shippers,
-            patterns: Vec::new(),
             pattern_index: HashMap::new(),
+            anchors: HashMap::new(),
             demand: HashMap::new(),
             orders: 0,
         }
@@ -83,27 +85,45 @@ impl Hindsight {
     /// Adds a measured ship-to-home order.
     pub fn add_order(&mut self, network: &Network, order: &Order) {
         let units = f64::from(order.units().max(1));
+        let zones = self.shipper_zones(network, order.region, order.customer);
         let mut cheapest = f64::INFINITY;
-        let mut kg = Vec::with_capacity(self.shippers.len());
-        for &n in &self.shippers {
-            let node = network.node(n);
-            let zone =
-                network.rate_card.zone_for(great_circle_miles(node.location, order.customer));
-            cheapest = cheapest.min(node.pack_cost_per_shipment + zone.parcel_cost);
-            kg.push(zone.cost_per_kg);
+        let mut key = Vec::with_capacity(self.shippers.len());
+        for (&n, zone) in self.shippers.iter().zip(zones) {
+            let zone = &network.rate_card.zones[zone];
+            cheapest = cheapest.min(network.node(n).pack_cost_per_shipment + zone.parcel_cost);
+            key.push(zone.cost_per_kg.to_bits());
         }
         let share = if cheapest.is_finite() { cheapest / units } else { 0.0 };
-        let key: Vec<u64> = kg.iter().map(|v| v.to_bits()).collect();
-        let next = self.patterns.len() as u32;
+        let next = self.pattern_index.len() as u32;
         let pattern = *self.pattern_index.entry(key).or_insert(next);
-        if pattern == next {
-            self.patterns.push(kg);
-        }
         for line in &order.lines {
             let groups = self.demand.entry(line.sku).or_default();
             *groups.entry((pattern, share.to_bits())).or_default() += f64::from(line.units);
         }
         self.orders += 1;
+    }
+
+    /// The zone (index into the rate card's zones) from each shipper to `customer`, exactly
+    /// as `zone_for(great_circle_miles(node, customer))` would give it. Most come from the
+    /// region's [`Anchor`] without trigonometry; the rest are computed.
+    fn shipper_zones(&mut self, network: &Network, region: u32, customer: GeoPoint) -> Vec<usize> {
+        let card = &network.rate_card;
+        let exact =
+            |n: NodeId| zone_of(card, great_circle_miles(network.node(n).location, customer));
+        let shippers = &self.shippers;
+        let anchor = self.anchors.entry(region).or_insert_with(|| Anchor {
+            at: customer,
+            miles: shippers
+                .iter()
+                .map(|&n| great_circle_miles(network.node(n).location, customer))
+                .collect(),
+        });
+        let spread = great_circle_miles(anchor.at, customer);
+        shippers
+            .iter()
+            .zip(&anchor.miles)
+            .map(|(&n, &miles)| zone_within(card, miles, spread).unwrap_or_else(|| exact(n)))
+            .collect()
     }
 
     /// Solves the bound, with `supply(node, sku)` the units each node could have shipped.
@@ -121,6 +141,10 @@ impl Hindsight {
         let mut value = BoundValue { total: 0.0, orders: self.orders, unserved: 0.0 };
         let picks: Vec<f64> =
             self.shippers.iter().map(|&n| network.node(n).pick_cost_per_unit).collect();
+        let mut patterns: Vec<&[u64]> = vec![&[]; self.pattern_index.len()];
+        for (key, &index) in &self.pattern_index {
+            patterns[index as usize] = key;
+        }
         let mut skus: Vec<&SkuId> = self.demand.keys().collect();
         skus.sort();
         let mut repaired = 0usize;
@@ -139,7 +163,8 @@ impl Hindsight {
             // shippers hold none of a SKU and the solver drops them first.
             let cost = |k: usize, g: usize| {
                 let (pattern, share) = keys[g];
-                picks[k] + self.patterns[pattern as usize][k] * weight + f64::from_bits(share)
+                let kg = f64::from_bits(patterns[pattern as usize][k]);
+                picks[k] + kg * weight + f64::from_bits(share)
             };
             let solution = solve_by_repair(&supply_row, &units, self.penalty, cost)?;
             repaired += usize::from(solution.phases > 0);
@@ -157,9 +182,86 @@ impl Hindsight {
     }
 }
 
+/// Distances from every shipper to one customer of a demand region (the first one seen).
+///
+/// Why: the bound needs each order's zone from all ~500 shippers, and a great-circle
+/// distance costs five trigonometric calls. By the triangle inequality a customer `r` miles
+/// from the anchor is within `r` miles of the anchor's distance to any node; when that whole
+/// interval lies in one zone band, the zone is known without computing the distance. The
+/// customers of a region are scattered a few miles around its centre, so few intervals
+/// straddle a band boundary.
+#[derive(Clone, Debug)]
+struct Anchor {
+    at: GeoPoint,
+    miles: Vec<f64>,
+}
+
+/// Slack added to both ends of an anchored interval, in miles: far above the rounding of
+/// the haversine formula (under 1e-4 miles even near antipodes), so a zone read from the
+/// interval is the one the computed distance falls in.
+const ANCHOR_SLACK_MILES: f64 = 0.01;
+
+/// The zone index of a distance, as [`RateCard::zone_for`] picks the zone.
+fn zone_of(card: &RateCard, miles: f64) -> usize {
+    card.zone_index(miles).min(card.zones.len().saturating_sub(1))
+}
+
+/// The zone of every distance within `spread` miles of `miles`, if it is one zone; `None`
+/// when the interval straddles a band boundary or an input is not finite.
+fn zone_within(card: &RateCard, miles: f64, spread: f64) -> Option<usize> {
+    let (low, high) = (miles - spread - ANCHOR_SLACK_MILES, miles + spread + ANCHOR_SLACK_MILES);
+    if !(low.is_finite() && high.is_finite()) {
+        return None;
+    }
+    let zone = zone_of(card, high);
+    (zone_of(card, low) == zone).then_some(zone)
+}
+
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// Zones read from a region's anchor are the zones of the computed distances, for
+        /// customers near the anchor (where the shortcut applies) and far from it.
+        #[test]
+        fn anchored_zones_are_the_computed_ones(
+            centre in (25.0f64..49.0, -124.0f64..-67.0),
+            offsets in prop::collection::vec((-4.0f64..4.0, -4.0f64..4.0, 0u32..3), 1..40),
+        ) {
+            let net = network();
+            let mut h = Hindsight::new(&net, 50.0);
+            for (dlat, dlon, region) in offsets {
+                let spread = if region == 2 { 5.0 } else { 1.0 };
+                let customer =
+                    GeoPoint { lat: centre.0 + dlat * spread, lon: centre.1 + dlon * spread };
+                let zones = h.shipper_zones(&net, region, customer);
+                for (&n, zone) in h.shippers.iter().zip(zones) {
+                    let miles = great_circle_miles(net.node(n).location, customer);
+                    let direct = net.rate_card.zone_for(miles);
+                    prop_assert!(std::ptr::eq(&net.rate_card.zones[zone], direct));
+                }
+            }
+        }
+
+        /// An interval inside one band gives that band's zone, one across a boundary none.
+        #[test]
+        fn an_interval_gives_a_zone_only_inside_one_band(miles in 0.0f64..3000.0, spread in 0.0f64..80.0) {
+            let card = RateCard::us_default();
+            match zone_within(&card, miles, spread) {
+                Some(zone) => {
+                    prop_assert_eq!(zone, zone_of(&card, (miles - spread).max(0.0)));
+                    prop_assert_eq!(zone, zone_of(&card, miles + spread));
+                }
+                None => prop_assert!(
+                    zone_of(&card, miles - spread - ANCHOR_SLACK_MILES)
+                        != zone_of(&card, miles + spread + ANCHOR_SLACK_MILES)
+                ),
+            }
+        }
+    }
 
     use crate::routing::testkit::{CLEVELAND, COLUMBUS, JEANS, RENO, TEE, catalog, network, web};
 
