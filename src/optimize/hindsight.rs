@@ -108,21 +108,19 @@ impl Hindsight {
     /// region's [`Anchor`] without trigonometry; the rest are computed.
     fn shipper_zones(&mut self, network: &Network, region: u32, customer: GeoPoint) -> Vec<usize> {
         let card = &network.rate_card;
-        let exact =
-            |n: NodeId| zone_of(card, great_circle_miles(network.node(n).location, customer));
+        let miles = |n: NodeId| great_circle_miles(network.node(n).location, customer);
         let shippers = &self.shippers;
         let anchor = self.anchors.entry(region).or_insert_with(|| Anchor {
             at: customer,
-            miles: shippers
-                .iter()
-                .map(|&n| great_circle_miles(network.node(n).location, customer))
-                .collect(),
+            zones: shippers.iter().map(|&n| zone_and_margin(card, miles(n))).collect(),
         });
-        let spread = great_circle_miles(anchor.at, customer);
+        let reach = great_circle_miles(anchor.at, customer) + ANCHOR_SLACK_MILES;
         shippers
             .iter()
-            .zip(&anchor.miles)
-            .map(|(&n, &miles)| zone_within(card, miles, spread).unwrap_or_else(|| exact(n)))
+            .zip(&anchor.zones)
+            .map(
+                |(&n, &(zone, margin))| if reach < margin { zone } else { zone_of(card, miles(n)) },
+            )
             .collect()
     }
 
@@ -182,23 +180,25 @@ impl Hindsight {
     }
 }
 
-/// Distances from every shipper to one customer of a demand region (the first one seen).
+/// Each shipper's zone to one customer of a demand region (the first one seen), and how far
+/// that customer is from the nearest boundary of the zone's distance band.
 ///
 /// Why: the bound needs each order's zone from all ~500 shippers, and a great-circle
 /// distance costs five trigonometric calls. By the triangle inequality a customer `r` miles
-/// from the anchor is within `r` miles of the anchor's distance to any node; when that whole
-/// interval lies in one zone band, the zone is known without computing the distance. The
-/// customers of a region are scattered a few miles around its centre, so few intervals
-/// straddle a band boundary.
+/// from the anchor is within `r` miles of the anchor's distance to any node, so when `r`
+/// (plus [`ANCHOR_SLACK_MILES`]) is under the margin, the zone is the anchor's and no
+/// distance is computed. The customers of a region are scattered a few miles around its
+/// centre, so most shippers pass: one comparison instead of a distance.
 #[derive(Clone, Debug)]
 struct Anchor {
     at: GeoPoint,
-    miles: Vec<f64>,
+    /// Per shipper: (zone index, miles to the nearest band boundary).
+    zones: Vec<(usize, f64)>,
 }
 
-/// Slack added to both ends of an anchored interval, in miles: far above the rounding of
-/// the haversine formula (under 1e-4 miles even near antipodes), so a zone read from the
-/// interval is the one the computed distance falls in.
+/// Slack added to the customer's distance from the anchor, in miles: far above the rounding
+/// of the haversine formula (under 1e-4 miles even near antipodes), so a zone read from the
+/// anchor is the one the computed distance falls in.
 const ANCHOR_SLACK_MILES: f64 = 0.01;
 
 /// The zone index of a distance, as [`RateCard::zone_for`] picks the zone.
@@ -206,15 +206,13 @@ fn zone_of(card: &RateCard, miles: f64) -> usize {
     card.zone_index(miles).min(card.zones.len().saturating_sub(1))
 }
 
-/// The zone of every distance within `spread` miles of `miles`, if it is one zone; `None`
-/// when the interval straddles a band boundary or an input is not finite.
-fn zone_within(card: &RateCard, miles: f64, spread: f64) -> Option<usize> {
-    let (low, high) = (miles - spread - ANCHOR_SLACK_MILES, miles + spread + ANCHOR_SLACK_MILES);
-    if !(low.is_finite() && high.is_finite()) {
-        return None;
-    }
-    let zone = zone_of(card, high);
-    (zone_of(card, low) == zone).then_some(zone)
+/// The zone of `miles` and its distance to the nearest boundary of its band (bands are
+/// `(previous bound, bound]`); NaN when `miles` is not a number, so no shortcut is taken.
+fn zone_and_margin(card: &RateCard, miles: f64) -> (usize, f64) {
+    let band = card.zone_index(miles);
+    let lower = if band == 0 { f64::NEG_INFINITY } else { card.bands_miles[band - 1] };
+    let upper = card.bands_miles.get(band).copied().unwrap_or(f64::INFINITY);
+    (zone_of(card, miles), (miles - lower).min(upper - miles))
 }
 
 #[cfg(test)]
@@ -234,7 +232,7 @@ mod tests {
             let net = network();
             let mut h = Hindsight::new(&net, 50.0);
             for (dlat, dlon, region) in offsets {
-                let spread = if region == 2 { 5.0 } else { 1.0 };
+                let spread = [0.05, 1.0, 5.0][region as usize];
                 let customer =
                     GeoPoint { lat: centre.0 + dlat * spread, lon: centre.1 + dlon * spread };
                 let zones = h.shipper_zones(&net, region, customer);
@@ -246,19 +244,18 @@ mod tests {
             }
         }
 
-        /// An interval inside one band gives that band's zone, one across a boundary none.
+        /// Every distance closer to `miles` than its margin lies in the same zone.
         #[test]
-        fn an_interval_gives_a_zone_only_inside_one_band(miles in 0.0f64..3000.0, spread in 0.0f64..80.0) {
+        fn distances_within_the_margin_share_the_zone(miles in 0.0f64..3000.0, t in -1.0f64..1.0) {
             let card = RateCard::us_default();
-            match zone_within(&card, miles, spread) {
-                Some(zone) => {
-                    prop_assert_eq!(zone, zone_of(&card, (miles - spread).max(0.0)));
-                    prop_assert_eq!(zone, zone_of(&card, miles + spread));
-                }
-                None => prop_assert!(
-                    zone_of(&card, miles - spread - ANCHOR_SLACK_MILES)
-                        != zone_of(&card, miles + spread + ANCHOR_SLACK_MILES)
-                ),
+            let (zone, margin) = zone_and_margin(&card, miles);
+            prop_assert_eq!(zone, zone_of(&card, miles));
+            prop_assert!(margin > 0.0 || miles == 0.0 || card.bands_miles.contains(&miles));
+            let near = miles + t * (margin - 1e-9).max(0.0);
+            prop_assert_eq!(zone_of(&card, near), zone);
+            if margin.is_finite() {
+                let edge = [miles - margin, miles + margin];
+                prop_assert!(edge.iter().any(|e| card.bands_miles.iter().any(|b| (b - e).abs() < 1e-9)));
             }
         }
     }
