@@ -24,9 +24,10 @@
 //! in both; every unit a policy ships for a measured order was reserved and counted in
 //! `a_n`; capacity, timing and the order of arrival are relaxed. Transfers and returns are
 //! not modelled (parcels carry no transfer cost; returns are outside the objective).
-//! Grouping is exact (orders in a group have identical cost vectors) and keeps a national
-//! year small: zones are few, so customers share a handful of price vectors, and a parcel's
-//! base price over an order's units takes few values.
+//! Grouping is exact (orders in a group have identical cost vectors) and shrinks a national
+//! year about a hundredfold: its ~14 million orders share 137,525 price vectors over the 505
+//! shippers (zones are few), and a parcel's base price over an order's units takes few
+//! values, so a SKU has 732 demand groups on average (189,446 at most).
 //!
 //! Complexity: one transportation problem per SKU over the shippers holding it, solved
 //! exactly by repairing the greedy assignment (`transport/repair.rs`): every group at its
