@@ -25,7 +25,7 @@
 //! `a_n`; capacity, timing and the order of arrival are relaxed. Transfers and returns are
 //! not modelled (parcels carry no transfer cost; returns are outside the objective).
 //! Grouping is exact (orders in a group have identical cost vectors) and shrinks a national
-//! year about a hundredfold: its ~14 million orders share 137,525 price vectors over the 505
+//! year by orders of magnitude: its millions of orders share 137,525 price vectors over the 505
 //! shippers (zones are few), and a parcel's base price over an order's units takes few
 //! values, so a SKU has 732 demand groups on average (189,446 at most).
 //!
