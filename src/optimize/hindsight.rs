@@ -256,7 +256,8 @@ mod tests {
             prop_assert_eq!(zone_of(&card, near), zone);
             if margin.is_finite() {
                 let edge = [miles - margin, miles + margin];
-                prop_assert!(edge.iter().any(|e| card.bands_miles.iter().any(|b| (b - e).abs() < 1e-9)));
+                let on_a_bound = |e: &f64| card.bands_miles.iter().any(|b| (b - e).abs() < 1e-9);
+                prop_assert!(edge.iter().any(on_a_bound));
             }
         }
     }
