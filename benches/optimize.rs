@@ -5,8 +5,11 @@
 //! apart into single orders; each both as `solve` (decomposed) and `solve_whole` (the one
 //! LP `solve` used to build). Then one `lp_dual` pricing solve
 //! on the bundled `fulfillment_centers` scenario (five FCs, 1,000 SKUs, 51 demand regions,
-//! one transportation problem per SKU by successive shortest paths). Plots are off;
-//! criterion writes its estimates under `target/criterion`.
+//! one transportation problem per SKU by successive shortest paths), and one SKU of the
+//! hindsight bound on a synthetic instance of `national`'s shape (505 shippers, a few dozen
+//! holding the SKU, scarce, zone-priced demand groups) by `solve_by_repair`, beside the
+//! successive-shortest-path solver it replaced. Plots are off; criterion writes its
+//! estimates under `target/criterion`.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -17,7 +20,8 @@ use omnilab::ids::{NodeId, SkuId, Units};
 use omnilab::inventory::Ledger;
 use omnilab::optimize::batch::{BatchOrder, Candidate};
 use omnilab::optimize::{
-    BatchInstance, BatchParams, Forecast, LpDualParams, Transport, dual_prices, solve_transport,
+    BatchInstance, BatchParams, Forecast, LpDualParams, Transport, dual_prices, solve_by_repair,
+    solve_transport,
 };
 use omnilab::routing::{CapacityBook, NetworkView};
 use omnilab::scenario::load_scenario;
@@ -218,9 +222,55 @@ fn dual_bench(c: &mut Criterion) {
     });
 }
 
+/// One SKU of the bound shaped like `national`'s busiest: 505 shippers, of which the five DCs
+/// (the first five) hold `dc_units` each and every eighth store one to four units, `groups`
+/// demand groups of one to three units, each with its own zone (of eight, by distance band)
+/// from every shipper, cost = pick + per-kg zone price x 0.8 kg + the group's parcel share.
+fn bound_instance(groups: usize, dc_units: f64) -> Transport {
+    const SHIPPERS: usize = 505;
+    let kg = [0.50, 0.60, 0.72, 0.85, 1.00, 1.12, 1.25, 1.40];
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+    let supply: Vec<f64> = (0..SHIPPERS)
+        .map(|i| match i {
+            0..5 => dc_units,
+            i if i % 8 == 0 => f64::from(rng.random_range(1..=4u32)),
+            _ => 0.0,
+        })
+        .collect();
+    let demand: Vec<f64> = (0..groups).map(|_| f64::from(rng.random_range(1..=3u32))).collect();
+    let share: Vec<f64> =
+        (0..groups).map(|_| [9.25, 4.625, 3.0833][rng.random_range(0..3)]).collect();
+    let mut cost = Vec::with_capacity(SHIPPERS * groups);
+    for i in 0..SHIPPERS {
+        let pick = if i < 5 { 0.35 } else { 0.9 };
+        cost.extend((0..groups).map(|g| pick + kg[rng.random_range(0..8usize)] * 0.8 + share[g]));
+    }
+    Transport { supply, demand, cost, penalty: 50.0 }
+}
+
+fn bound_bench(c: &mut Criterion) {
+    let repair = |p: &Transport| {
+        let n = p.demand.len();
+        solve_by_repair(&p.supply, &p.demand, p.penalty, |i, j| p.cost[i * n + j])
+            .expect("solves")
+            .cost
+    };
+    let small = bound_instance(300, 60.0);
+    c.bench_function("bound SKU 505 x 300 groups, repair", |b| {
+        b.iter(|| black_box(repair(&small)))
+    });
+    c.bench_function("bound SKU 505 x 300 groups, successive shortest paths", |b| {
+        b.iter(|| black_box(solve_transport(&small).expect("solves").cost))
+    });
+    let large = bound_instance(5_000, 1_500.0);
+    c.bench_function("bound SKU 505 x 5000 groups, repair", |b| {
+        b.iter(|| black_box(repair(&large)))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().without_plots().measurement_time(Duration::from_secs(5)).sample_size(20);
-    targets = batch_bench, dual_bench
+    targets = batch_bench, dual_bench, bound_bench
 }
 criterion_main!(benches);

@@ -19,9 +19,12 @@
 //! - the hindsight bound ([`Hindsight`]): the realized ship-to-home orders of a replication
 //!   assigned offline to the realized supply; a lower bound on every policy's objective.
 //!
-//! Duals: microlp returns none, so `lp_dual` and the bound use [`solve_transport`], an exact
-//! min-cost flow (successive shortest paths; the final node potentials are the duals),
-//! checked against two textbook instances and by strong duality on random ones. Clarabel
+//! Duals: microlp returns none, so `lp_dual` uses [`solve_transport`], an exact min-cost
+//! flow (successive shortest paths; the final node potentials are the duals), checked
+//! against two textbook instances and by strong duality on random ones. The bound, which
+//! needs only the optimum, uses [`solve_by_repair`] on the same problem: the greedy
+//! assignment repaired by shortest paths between supply points, property-tested against
+//! `solve_transport`. Clarabel
 //! (interior point) was not added: its duals of these degenerate transportation LPs are
 //! approximate and not unique (any point of the optimal dual face), so prices would need a
 //! crossover step; the flow solution is exact, needs no dependency, and prices the bundled
@@ -43,4 +46,6 @@ pub use forecast::Forecast;
 pub use hindsight::{BoundValue, Hindsight};
 pub use lp_batch::LpBatch;
 pub use lp_dual::{DualPrices, LpDual, LpDualParams, dual_prices};
-pub use transport::{Transport, TransportError, TransportSolution, solve_transport};
+pub use transport::{
+    Repaired, Transport, TransportError, TransportSolution, solve_by_repair, solve_transport,
+};

@@ -24,18 +24,22 @@
 //! in both; every unit a policy ships for a measured order was reserved and counted in
 //! `a_n`; capacity, timing and the order of arrival are relaxed. Transfers and returns are
 //! not modelled (parcels carry no transfer cost; returns are outside the objective).
-//! Grouping is exact (orders in a group have identical cost vectors) and keeps a national
-//! year small: zones are few, so customers share a handful of price vectors, and a parcel's
-//! base price over an order's units takes few values.
+//! Grouping is exact (orders in a group have identical cost vectors) and shrinks a national
+//! year by orders of magnitude: its millions of orders share 137,525 price vectors over the 505
+//! shippers (zones are few), and a parcel's base price over an order's units takes few
+//! values, so a SKU has 732 demand groups on average (189,446 at most).
 //!
-//! Complexity: one transportation problem per SKU, solved exactly (`transport.rs`).
+//! Complexity: one transportation problem per SKU over the shippers holding it, solved
+//! exactly by repairing the greedy assignment (`transport/repair.rs`): every group at its
+//! cheapest node is already the optimum for most SKUs, and where the supply binds the
+//! repair moves only what must move. No dense cost table is built.
 
 use std::collections::HashMap;
 
-use super::transport::{Transport, TransportError, solve_transport};
+use super::transport::{TransportError, solve_by_repair};
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SkuId};
-use crate::network::{Network, great_circle_miles};
+use crate::network::{GeoPoint, Network, RateCard, great_circle_miles};
 use crate::orders::Order;
 use crate::routing::ship_method;
 
@@ -44,9 +48,11 @@ use crate::routing::ship_method;
 pub struct Hindsight {
     penalty: f64,
     shippers: Vec<NodeId>,
-    /// Distinct vectors of prices per kilogram from each shipper, and their index.
-    patterns: Vec<Vec<f64>>,
+    /// Distinct vectors of prices per kilogram from each shipper (as bits), and their
+    /// index; stored once, as keys (`solve` lists them by index).
     pattern_index: HashMap<Vec<u64>, u32>,
+    /// Per demand region, the shippers' distances to one customer of it (see [`Anchor`]).
+    anchors: HashMap<u32, Anchor>,
     /// Per SKU, units per (price pattern, fixed cost share bits).
     demand: HashMap<SkuId, HashMap<(u32, u64), f64>>,
     orders: u64,
@@ -70,8 +76,8 @@ impl Hindsight {
         Hindsight {
             penalty,
             shippers,
-            patterns: Vec::new(),
             pattern_index: HashMap::new(),
+            anchors: HashMap::new(),
             demand: HashMap::new(),
             orders: 0,
         }
@@ -80,22 +86,17 @@ impl Hindsight {
     /// Adds a measured ship-to-home order.
     pub fn add_order(&mut self, network: &Network, order: &Order) {
         let units = f64::from(order.units().max(1));
+        let zones = self.shipper_zones(network, order.region, order.customer);
         let mut cheapest = f64::INFINITY;
-        let mut kg = Vec::with_capacity(self.shippers.len());
-        for &n in &self.shippers {
-            let node = network.node(n);
-            let zone =
-                network.rate_card.zone_for(great_circle_miles(node.location, order.customer));
-            cheapest = cheapest.min(node.pack_cost_per_shipment + zone.parcel_cost);
-            kg.push(zone.cost_per_kg);
+        let mut key = Vec::with_capacity(self.shippers.len());
+        for (&n, zone) in self.shippers.iter().zip(zones) {
+            let zone = &network.rate_card.zones[zone];
+            cheapest = cheapest.min(network.node(n).pack_cost_per_shipment + zone.parcel_cost);
+            key.push(zone.cost_per_kg.to_bits());
         }
         let share = if cheapest.is_finite() { cheapest / units } else { 0.0 };
-        let key: Vec<u64> = kg.iter().map(|v| v.to_bits()).collect();
-        let next = self.patterns.len() as u32;
+        let next = self.pattern_index.len() as u32;
         let pattern = *self.pattern_index.entry(key).or_insert(next);
-        if pattern == next {
-            self.patterns.push(kg);
-        }
         for line in &order.lines {
             let groups = self.demand.entry(line.sku).or_default();
             *groups.entry((pattern, share.to_bits())).or_default() += f64::from(line.units);
@@ -103,9 +104,31 @@ impl Hindsight {
         self.orders += 1;
     }
 
+    /// The zone (index into the rate card's zones) from each shipper to `customer`, exactly
+    /// as `zone_for(great_circle_miles(node, customer))` would give it. Most come from the
+    /// region's [`Anchor`] without trigonometry; the rest are computed.
+    fn shipper_zones(&mut self, network: &Network, region: u32, customer: GeoPoint) -> Vec<usize> {
+        let card = &network.rate_card;
+        let miles = |n: NodeId| great_circle_miles(network.node(n).location, customer);
+        let shippers = &self.shippers;
+        let anchor = self.anchors.entry(region).or_insert_with(|| Anchor {
+            at: customer,
+            zones: shippers.iter().map(|&n| zone_and_margin(card, miles(n))).collect(),
+        });
+        let reach = great_circle_miles(anchor.at, customer) + ANCHOR_SLACK_MILES;
+        shippers
+            .iter()
+            .zip(&anchor.zones)
+            .map(
+                |(&n, &(zone, margin))| if reach < margin { zone } else { zone_of(card, miles(n)) },
+            )
+            .collect()
+    }
+
     /// Solves the bound, with `supply(node, sku)` the units each node could have shipped.
     /// `stop` is asked before each SKU; `None` when it asked to stop (Ctrl-C during a long
-    /// solve).
+    /// solve). Logs the solve time (`tracing`, level info) so it can be told apart from the
+    /// simulation's.
     pub fn solve(
         &self,
         network: &Network,
@@ -113,72 +136,84 @@ impl Hindsight {
         supply: impl Fn(NodeId, SkuId) -> f64,
         stop: impl Fn() -> bool,
     ) -> Result<Option<BoundValue>, TransportError> {
+        let started = std::time::Instant::now();
         let mut value = BoundValue { total: 0.0, orders: self.orders, unserved: 0.0 };
+        let picks: Vec<f64> =
+            self.shippers.iter().map(|&n| network.node(n).pick_cost_per_unit).collect();
+        let mut patterns: Vec<&[u64]> = vec![&[]; self.pattern_index.len()];
+        for (key, &index) in &self.pattern_index {
+            patterns[index as usize] = key;
+        }
         let mut skus: Vec<&SkuId> = self.demand.keys().collect();
         skus.sort();
+        let mut repaired = 0usize;
         for &sku in skus {
             if stop() {
                 return Ok(None);
             }
             let groups = &self.demand[&sku];
-            let mut keys: Vec<&(u32, u64)> = groups.keys().collect();
-            keys.sort();
+            let mut keys: Vec<(u32, u64)> = groups.keys().copied().collect();
+            keys.sort_unstable();
+            let units: Vec<f64> = keys.iter().map(|k| groups[k]).collect();
             let weight = catalog.sku(sku).weight_kg;
             let supply_row: Vec<f64> =
                 self.shippers.iter().map(|&n| supply(n, sku).max(0.0)).collect();
-            let mut cost = Vec::with_capacity(self.shippers.len() * keys.len());
-            for (k, &n) in self.shippers.iter().enumerate() {
-                let pick = network.node(n).pick_cost_per_unit;
-                cost.extend(keys.iter().map(|(pattern, share)| {
-                    pick + self.patterns[*pattern as usize][k] * weight + f64::from_bits(*share)
-                }));
-            }
-            let problem = Transport {
-                supply: supply_row,
-                demand: keys.iter().map(|k| groups[k]).collect(),
-                cost,
-                penalty: self.penalty,
+            // Costs are computed where the solver asks, never as a dense table: most
+            // shippers hold none of a SKU and the solver drops them first.
+            let cost = |k: usize, g: usize| {
+                let (pattern, share) = keys[g];
+                let kg = f64::from_bits(patterns[pattern as usize][k]);
+                picks[k] + kg * weight + f64::from_bits(share)
             };
-            let (cost, unserved) = match unconstrained_optimum(&problem) {
-                Some(optimum) => optimum,
-                None => {
-                    let solution = solve_transport(&problem)?;
-                    (solution.cost, solution.unserved.iter().sum::<f64>())
-                }
-            };
-            value.total += cost;
-            value.unserved += unserved;
+            let solution = solve_by_repair(&supply_row, &units, self.penalty, cost)?;
+            repaired += usize::from(solution.phases > 0);
+            value.total += solution.cost;
+            value.unserved += solution.unserved.iter().sum::<f64>();
         }
+        tracing::info!(
+            skus = self.demand.len(),
+            repaired,
+            orders = self.orders,
+            seconds = started.elapsed().as_secs_f64(),
+            "hindsight bound solved"
+        );
         Ok(Some(value))
     }
 }
 
-/// The optimum of `problem` (cost, units unserved) when no supply binds: every demand point
-/// at its cheapest supply point, or unserved where the penalty is cheaper. That assignment
-/// costs no more than any other, so when it fits every supply it is optimal; `None` when it
-/// does not, and the exact solver must decide. Most SKUs of a well-stocked network end
-/// here, which spares a successive-shortest-path solve over every shipping node.
-fn unconstrained_optimum(problem: &Transport) -> Option<(f64, f64)> {
-    let groups = problem.demand.len();
-    let mut used = vec![0.0; problem.supply.len()];
-    let (mut cost, mut unserved) = (0.0, 0.0);
-    for (g, &units) in problem.demand.iter().enumerate() {
-        let cheapest = (0..problem.supply.len())
-            .map(|n| (problem.cost[n * groups + g], n))
-            .min_by(|a, b| a.0.total_cmp(&b.0));
-        match cheapest {
-            Some((unit_cost, n)) if unit_cost < problem.penalty => {
-                used[n] += units;
-                cost += unit_cost * units;
-            }
-            _ => {
-                unserved += units;
-                cost += problem.penalty * units;
-            }
-        }
-    }
-    let fits = used.iter().zip(&problem.supply).all(|(u, s)| u <= s);
-    fits.then_some((cost, unserved))
+/// Each shipper's zone to one customer of a demand region (the first one seen), and how far
+/// that customer is from the nearest boundary of the zone's distance band.
+///
+/// Why: the bound needs each order's zone from all ~500 shippers, and a great-circle
+/// distance costs five trigonometric calls. By the triangle inequality a customer `r` miles
+/// from the anchor is within `r` miles of the anchor's distance to any node, so when `r`
+/// (plus [`ANCHOR_SLACK_MILES`]) is under the margin, the zone is the anchor's and no
+/// distance is computed. The customers of a region are scattered a few miles around its
+/// centre, so most shippers pass: one comparison instead of a distance.
+#[derive(Clone, Debug)]
+struct Anchor {
+    at: GeoPoint,
+    /// Per shipper: (zone index, miles to the nearest band boundary).
+    zones: Vec<(usize, f64)>,
+}
+
+/// Slack added to the customer's distance from the anchor, in miles: far above the rounding
+/// of the haversine formula (under 1e-4 miles even near antipodes), so a zone read from the
+/// anchor is the one the computed distance falls in.
+const ANCHOR_SLACK_MILES: f64 = 0.01;
+
+/// The zone index of a distance, as [`RateCard::zone_for`] picks the zone.
+fn zone_of(card: &RateCard, miles: f64) -> usize {
+    card.zone_index(miles).min(card.zones.len().saturating_sub(1))
+}
+
+/// The zone of `miles` and its distance to the nearest boundary of its band (bands are
+/// `(previous bound, bound]`); NaN when `miles` is not a number, so no shortcut is taken.
+fn zone_and_margin(card: &RateCard, miles: f64) -> (usize, f64) {
+    let band = card.zone_index(miles);
+    let lower = if band == 0 { f64::NEG_INFINITY } else { card.bands_miles[band - 1] };
+    let upper = card.bands_miles.get(band).copied().unwrap_or(f64::INFINITY);
+    (zone_of(card, miles), (miles - lower).min(upper - miles))
 }
 
 #[cfg(test)]
@@ -188,30 +223,45 @@ mod tests {
     use super::*;
 
     proptest! {
-        /// Where every demand point's cheapest supply can take it, the shortcut's optimum
-        /// is the exact solver's.
+        /// Zones read from a region's anchor are the zones of the computed distances, for
+        /// customers near the anchor (where the shortcut applies) and far from it.
         #[test]
-        fn the_unconstrained_optimum_is_the_exact_one_when_it_fits(
-            supply in prop::collection::vec(0u32..40, 1..6),
-            demand in prop::collection::vec(0u32..15, 1..6),
-            costs in prop::collection::vec(0.5f64..20.0, 36),
-            penalty in 5.0f64..30.0,
+        fn anchored_zones_are_the_computed_ones(
+            centre in (25.0f64..49.0, -124.0f64..-67.0),
+            offsets in prop::collection::vec((-4.0f64..4.0, -4.0f64..4.0, 0u32..3), 1..40),
         ) {
-            let cost: Vec<f64> = (0..supply.len() * demand.len()).map(|i| costs[i % 36]).collect();
-            let problem = Transport {
-                supply: supply.iter().map(|&s| f64::from(s)).collect(),
-                demand: demand.iter().map(|&d| f64::from(d)).collect(),
-                cost,
-                penalty,
-            };
-            if let Some((cost, unserved)) = unconstrained_optimum(&problem) {
-                let exact = solve_transport(&problem).expect("solves");
-                prop_assert!((cost - exact.cost).abs() < 1e-6 * (1.0 + exact.cost.abs()));
-                let exact_unserved: f64 = exact.unserved.iter().sum();
-                prop_assert!((unserved - exact_unserved).abs() < 1e-9);
+            let net = network();
+            let mut h = Hindsight::new(&net, 50.0);
+            for (dlat, dlon, region) in offsets {
+                let spread = [0.05, 1.0, 5.0][region as usize];
+                let customer =
+                    GeoPoint { lat: centre.0 + dlat * spread, lon: centre.1 + dlon * spread };
+                let zones = h.shipper_zones(&net, region, customer);
+                for (&n, zone) in h.shippers.iter().zip(zones) {
+                    let miles = great_circle_miles(net.node(n).location, customer);
+                    let direct = net.rate_card.zone_for(miles);
+                    prop_assert!(std::ptr::eq(&net.rate_card.zones[zone], direct));
+                }
+            }
+        }
+
+        /// Every distance closer to `miles` than its margin lies in the same zone.
+        #[test]
+        fn distances_within_the_margin_share_the_zone(miles in 0.0f64..3000.0, t in -1.0f64..1.0) {
+            let card = RateCard::us_default();
+            let (zone, margin) = zone_and_margin(&card, miles);
+            prop_assert_eq!(zone, zone_of(&card, miles));
+            prop_assert!(margin > 0.0 || miles == 0.0 || card.bands_miles.contains(&miles));
+            let near = miles + t * (margin - 1e-9).max(0.0);
+            prop_assert_eq!(zone_of(&card, near), zone);
+            if margin.is_finite() {
+                let edge = [miles - margin, miles + margin];
+                let on_a_bound = |e: &f64| card.bands_miles.iter().any(|b| (b - e).abs() < 1e-9);
+                prop_assert!(edge.iter().any(on_a_bound));
             }
         }
     }
+
     use crate::routing::testkit::{CLEVELAND, COLUMBUS, JEANS, RENO, TEE, catalog, network, web};
 
     #[test]

@@ -26,6 +26,10 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+mod repair;
+
+pub use repair::{Repaired, solve_by_repair};
+
 /// Amounts below this are treated as zero.
 const EPS: f64 = 1e-9;
 

@@ -1,0 +1,622 @@
+//! The transportation problem with a penalty, solved exactly by repairing the greedy
+//! assignment: the solver the hindsight bound uses, built for its shape (a few hundred
+//! supply points, most of them empty for a given SKU, and up to tens of thousands of demand
+//! points whose costs repeat in a few values).
+//!
+//! Key items: [`solve_by_repair`] (generic over a cost function, so a caller need not
+//! build the dense cost table) and [`Repaired`]. Pure arithmetic like its parent module.
+//!
+//! Method (a primal-dual successive-shortest-path method started from a relaxed optimum;
+//! Ahuja, Magnanti and Orlin, *Network Flows*, 1993, sections 9.7 and 9.8):
+//!
+//! 1. Supply points holding nothing and demand points wanting nothing are dropped.
+//! 2. Every demand point takes all its units from its cheapest source, the outside
+//!    supplier `O` (the penalty, unlimited) included. That is optimal if supplies were
+//!    unlimited, with duals `lambda_i = 0` (supply prices) and `mu_j` = that cheapest cost
+//!    (demand prices); reduced costs `c_ij + lambda_i - mu_j` are non-negative and zero on
+//!    every arc carrying flow. When no supply point is over its supply, this is the optimum
+//!    and the solver stops (most SKUs of the bound).
+//! 3. Otherwise the units over supply are sent back along shortest residual paths
+//!    `i -> j -> i' -> j' -> ... -> t` (taking units of `j` off `i`, giving them to `i'`,
+//!    ...), ending at a supply point with room left or at `O`. Demand points are never
+//!    settled on their own: a demand point is reached at the distance of the first settled
+//!    supply point that serves it (its reverse arc has reduced cost zero), and then relaxes
+//!    every source once. Dijkstra therefore runs over the `m + 1` sources with an array
+//!    scan (the graph between sources is dense) and stops at the first source with room;
+//!    potentials move as in SSP with early termination, so `lambda` only grows, and only at
+//!    points that are full, which keeps complementary slackness at the end.
+//! 4. After each search, besides the shortest path found, every other path of zero reduced
+//!    cost is augmented (a depth-first search with current-arc pointers, as in a blocking
+//!    flow). The costs of the bound repeat (a unit's cost difference between two nodes
+//!    depends on the pair of zones only), so one search typically moves many demand points.
+//!
+//! Complexity: the greedy start is `O(m n)`; each phase costs `O(m)` per demand point served
+//! by a supply point settled before the first one with room, plus `O(m^2)`. The number of
+//! phases is at most the number of distinct shortest-path lengths met, in practice far
+//! fewer than the augmentations of SSP from zero flow.
+
+use smallvec::SmallVec;
+
+use super::{EPS, TransportError};
+
+/// The optimum found by [`solve_by_repair`], in the caller's indices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Repaired {
+    /// The optimal objective: transport cost plus penalties.
+    pub cost: f64,
+    /// Units of each demand point left unserved (bought at the penalty).
+    pub unserved: Vec<f64>,
+    /// Units moved, as `(supply point, demand point, units)`, at most one entry per pair.
+    pub flow: Vec<(usize, usize, f64)>,
+    /// Search phases the repair took (zero when the greedy assignment fit the supply).
+    pub phases: usize,
+}
+
+/// Solves `min sum c x + penalty * u` subject to `sum_j x_ij <= supply[i]`,
+/// `sum_i x_ij + u_j = demand[j]`, `x, u >= 0`, with `cost(i, j)` the cost per unit from
+/// supply point `i` to demand point `j` (infinite where there is no arc).
+///
+/// Errors: a negative, infinite or NaN supply, demand or penalty, or a negative or NaN
+/// cost, is refused; `NoConvergence` if the phase limit is hit (only possible with badly
+/// scaled amounts).
+pub fn solve_by_repair(
+    supply: &[f64],
+    demand: &[f64],
+    penalty: f64,
+    cost: impl Fn(usize, usize) -> f64,
+) -> Result<Repaired, TransportError> {
+    let bad = |v: f64| v.is_nan() || v < 0.0 || v == f64::INFINITY;
+    let invalid = |what, value| Err(TransportError::Invalid { what, value });
+    if let Some(&v) = supply.iter().find(|v| bad(**v)) {
+        return invalid("supply", v);
+    }
+    if let Some(&v) = demand.iter().find(|v| bad(**v)) {
+        return invalid("demand", v);
+    }
+    if bad(penalty) {
+        return invalid("penalty", penalty);
+    }
+    let mut state = State::greedy(supply, demand, penalty, &cost)?;
+    let phases = state.repair()?;
+    Ok(state.into_solution(demand.len(), phases))
+}
+
+/// Tolerance under which a reduced cost counts as zero (the arc is on a shortest path).
+fn tight_tolerance(penalty: f64) -> f64 {
+    1e-10 * (1.0 + penalty)
+}
+
+const NONE: usize = usize::MAX;
+
+/// The working state: sources `0..m` are the supply points kept (`live`), source `m` is the
+/// outside supplier; groups `0..n` are the demand points kept (`wanted`).
+struct State<C> {
+    cost: C,
+    penalty: f64,
+    live: Vec<usize>,
+    wanted: Vec<usize>,
+    cap: Vec<f64>,
+    load: Vec<f64>,
+    demand: Vec<f64>,
+    /// Supply prices (`lambda[m]`, the outside supplier's, stays zero).
+    lambda: Vec<f64>,
+    /// Demand prices.
+    mu: Vec<f64>,
+    /// Per group, the sources serving it and how much.
+    assign: Vec<SmallVec<[(u32, f64); 2]>>,
+    /// Per supply point, the groups it may serve (entries go stale when a group leaves;
+    /// [`State::serves`] is the truth).
+    members: Vec<Vec<u32>>,
+    tolerance: f64,
+}
+
+impl<C: Fn(usize, usize) -> f64> State<C> {
+    /// Drops empty points, sends every group to its cheapest source, and checks the costs.
+    fn greedy(
+        supply: &[f64],
+        demand: &[f64],
+        penalty: f64,
+        cost: C,
+    ) -> Result<Self, TransportError> {
+        let live: Vec<usize> = (0..supply.len()).filter(|&i| supply[i] > EPS).collect();
+        let wanted: Vec<usize> = (0..demand.len()).filter(|&j| demand[j] > EPS).collect();
+        let m = live.len();
+        let mut state = State {
+            penalty,
+            cap: live.iter().map(|&i| supply[i]).collect(),
+            load: vec![0.0; m],
+            demand: wanted.iter().map(|&j| demand[j]).collect(),
+            lambda: vec![0.0; m + 1],
+            mu: Vec::with_capacity(wanted.len()),
+            assign: Vec::with_capacity(wanted.len()),
+            members: vec![Vec::new(); m],
+            tolerance: tight_tolerance(penalty),
+            cost,
+            live,
+            wanted,
+        };
+        for g in 0..state.wanted.len() {
+            let (mut best, mut at) = (penalty, m);
+            for s in 0..m {
+                let c = state.cost(g, s);
+                if c.is_nan() || c < 0.0 {
+                    return Err(TransportError::Invalid { what: "cost", value: c });
+                }
+                if c < best {
+                    (best, at) = (c, s);
+                }
+            }
+            state.mu.push(best);
+            state.assign.push(SmallVec::from_buf_and_len([(at as u32, state.demand[g]); 2], 1));
+            if at < m {
+                state.load[at] += state.demand[g];
+                state.members[at].push(g as u32);
+            }
+        }
+        Ok(state)
+    }
+
+    fn m(&self) -> usize {
+        self.live.len()
+    }
+
+    /// Cost per unit from source `s` to group `g`.
+    fn cost(&self, g: usize, s: usize) -> f64 {
+        if s == self.m() { self.penalty } else { (self.cost)(self.live[s], self.wanted[g]) }
+    }
+
+    /// Units source `s` sends to group `g`.
+    fn serves(&self, s: usize, g: usize) -> f64 {
+        self.assign[g].iter().find(|(t, _)| *t as usize == s).map_or(0.0, |(_, x)| *x)
+    }
+
+    /// Units over supply at source `s` (zero for the outside supplier).
+    fn excess(&self, s: usize) -> f64 {
+        if s == self.m() { 0.0 } else { self.load[s] - self.cap[s] }
+    }
+
+    /// Whether source `s` can take one more unit: the outside supplier, or room left.
+    fn has_room(&self, s: usize) -> bool {
+        s == self.m() || self.load[s] < self.cap[s] - EPS
+    }
+
+    /// Reduced cost of giving group `g` a unit from source `s` (non-negative up to rounding).
+    fn reduced(&self, g: usize, s: usize) -> f64 {
+        self.cost(g, s) + self.lambda[s] - self.mu[g]
+    }
+
+    /// Phases of search and augmentation until no supply point is over its supply; returns
+    /// how many it took.
+    fn repair(&mut self) -> Result<usize, TransportError> {
+        let m = self.m();
+        let limit = 8 * (m + self.wanted.len()) * (m + 2) + 64;
+        let mut search = Search::new(m, self.wanted.len());
+        for phase in 0..limit {
+            if (0..m).all(|s| self.excess(s) <= EPS) {
+                return Ok(phase);
+            }
+            let terminal = self.dijkstra(&mut search);
+            self.update_prices(&search, terminal);
+            self.augment_tree_path(&search, terminal);
+            self.augment_tight_paths();
+            search.reset();
+        }
+        Err(TransportError::NoConvergence(limit))
+    }
+
+    /// Dijkstra from every source over supply, on reduced costs, until the first source
+    /// with room is settled; returns that source.
+    fn dijkstra(&mut self, search: &mut Search) -> usize {
+        let m = self.m();
+        for s in 0..m {
+            if self.excess(s) > EPS {
+                search.dist[s] = 0.0;
+            }
+        }
+        loop {
+            // The graph between sources is dense: an array scan beats a heap here.
+            let next = (0..=m)
+                .filter(|&s| !search.settled[s])
+                .min_by(|&a, &b| search.dist[a].total_cmp(&search.dist[b]))
+                .filter(|&s| search.dist[s].is_finite());
+            // Every group can go outside, and a source over supply serves a group, so the
+            // outside supplier is always reached.
+            let s = next.expect("the outside supplier is reachable from any excess");
+            search.settled[s] = true;
+            if self.has_room(s) {
+                return s;
+            }
+            self.members[s]
+                .retain(|&g| self.assign[g as usize].iter().any(|(t, _)| *t as usize == s));
+            for k in 0..self.members[s].len() {
+                let g = self.members[s][k] as usize;
+                if search.via[g] != NONE {
+                    continue;
+                }
+                search.via[g] = s;
+                search.reached.push(g as u32);
+                let d = search.dist[s];
+                for t in 0..=m {
+                    if search.settled[t] {
+                        continue;
+                    }
+                    let nd = d + self.reduced(g, t).max(0.0);
+                    if nd < search.dist[t] {
+                        search.dist[t] = nd;
+                        search.parent[t] = g;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moves the prices so that every arc on a shortest path to `terminal` has reduced
+    /// cost zero and no reduced cost turns negative (SSP with early termination).
+    fn update_prices(&mut self, search: &Search, terminal: usize) {
+        let cap = search.dist[terminal];
+        for s in 0..self.m() {
+            if search.settled[s] {
+                self.lambda[s] += cap - search.dist[s].min(cap);
+            }
+        }
+        for &g in &search.reached {
+            let g = g as usize;
+            self.mu[g] += cap - search.dist[search.via[g]].min(cap);
+        }
+    }
+
+    /// Augments along the search tree's path to `terminal`.
+    fn augment_tree_path(&mut self, search: &Search, terminal: usize) {
+        let mut path = Vec::new();
+        let mut t = terminal;
+        while search.parent[t] != NONE {
+            let g = search.parent[t];
+            path.push((g, t));
+            t = search.via[g];
+        }
+        path.reverse();
+        self.push_path(t, &path);
+    }
+
+    /// Moves as much as the path allows: off `source`, and for each `(g, t)`, units of `g`
+    /// from the previous source to `t`. Returns the units moved.
+    fn push_path(&mut self, source: usize, path: &[(usize, usize)]) -> f64 {
+        let last = path.last().map_or(source, |&(_, t)| t);
+        let room = if last == self.m() { f64::INFINITY } else { self.cap[last] - self.load[last] };
+        let mut amount = self.excess(source).min(room);
+        let mut from = source;
+        for &(g, t) in path {
+            amount = amount.min(self.serves(from, g));
+            from = t;
+        }
+        if amount <= EPS {
+            return 0.0;
+        }
+        let mut from = source;
+        for &(g, t) in path {
+            self.shift(g, from, t, amount);
+            from = t;
+        }
+        amount
+    }
+
+    /// Moves `amount` units of group `g` from source `from` to source `to`.
+    fn shift(&mut self, g: usize, from: usize, to: usize, amount: f64) {
+        let m = self.m();
+        let row = &mut self.assign[g];
+        let k = row.iter().position(|(t, _)| *t as usize == from).expect("the path serves g");
+        row[k].1 -= amount;
+        if row[k].1 <= EPS {
+            row.swap_remove(k);
+        }
+        match row.iter_mut().find(|(t, _)| *t as usize == to) {
+            Some(entry) => entry.1 += amount,
+            None => {
+                row.push((to as u32, amount));
+                if to < m {
+                    self.members[to].push(g as u32);
+                }
+            }
+        }
+        if from < m {
+            self.load[from] -= amount;
+        }
+        if to < m {
+            self.load[to] += amount;
+        }
+    }
+
+    /// Augments every path of zero reduced cost from a source over supply to a source with
+    /// room, by depth-first search with current-arc pointers (each arc is tried once per
+    /// phase unless it carried flow).
+    fn augment_tight_paths(&mut self) {
+        let m = self.m();
+        let mut member_at = vec![0usize; m];
+        let mut target_at = vec![0usize; self.wanted.len()];
+        let mut dead = vec![false; m + 1];
+        let mut on_path = vec![false; m + 1];
+        for source in 0..m {
+            // The path so far: sources visited, and the group taken at each step.
+            let mut stack: Vec<usize> = vec![source];
+            let mut groups: Vec<(usize, usize)> = Vec::new();
+            on_path[source] = true;
+            while self.excess(source) > EPS && !stack.is_empty() {
+                let s = *stack.last().expect("not empty");
+                match self.next_tight_step(s, &mut member_at, &mut target_at, &dead, &on_path) {
+                    Some((g, t)) if self.has_room(t) => {
+                        groups.push((g, t));
+                        self.push_path(source, &groups);
+                        groups.pop();
+                        // Retreat to the first step whose units ran out, keeping the rest.
+                        let mut from = source;
+                        let mut keep = 0;
+                        for &(g, t) in &groups {
+                            if self.serves(from, g) <= EPS {
+                                break;
+                            }
+                            from = t;
+                            keep += 1;
+                        }
+                        for &s in &stack[keep + 1..] {
+                            on_path[s] = false;
+                        }
+                        stack.truncate(keep + 1);
+                        groups.truncate(keep);
+                    }
+                    Some((g, t)) => {
+                        groups.push((g, t));
+                        stack.push(t);
+                        on_path[t] = true;
+                    }
+                    None => {
+                        dead[s] = true;
+                        on_path[s] = false;
+                        stack.pop();
+                        groups.pop();
+                    }
+                }
+            }
+            for &s in &stack {
+                on_path[s] = false;
+            }
+        }
+    }
+
+    /// The next tight arc pair out of source `s`: a group `g` it serves and a source `t`
+    /// (not dead, not on the path) for which `g`'s reduced cost is zero.
+    fn next_tight_step(
+        &self,
+        s: usize,
+        member_at: &mut [usize],
+        target_at: &mut [usize],
+        dead: &[bool],
+        on_path: &[bool],
+    ) -> Option<(usize, usize)> {
+        let m = self.m();
+        while member_at[s] < self.members[s].len() {
+            let g = self.members[s][member_at[s]] as usize;
+            if self.serves(s, g) > EPS {
+                while target_at[g] <= m {
+                    let t = target_at[g];
+                    if t != s && !dead[t] && !on_path[t] && self.reduced(g, t) <= self.tolerance {
+                        return Some((g, t));
+                    }
+                    target_at[g] += 1;
+                }
+            }
+            member_at[s] += 1;
+        }
+        None
+    }
+
+    /// The solution in the caller's indices.
+    fn into_solution(self, demand_points: usize, phases: usize) -> Repaired {
+        let m = self.m();
+        let mut unserved = vec![0.0; demand_points];
+        let mut flow = Vec::new();
+        let mut cost = 0.0;
+        for (g, row) in self.assign.iter().enumerate() {
+            for &(s, x) in row {
+                let s = s as usize;
+                cost += x * self.cost(g, s);
+                if s == m {
+                    unserved[self.wanted[g]] += x;
+                } else {
+                    flow.push((self.live[s], self.wanted[g], x));
+                }
+            }
+        }
+        Repaired { cost, unserved, flow, phases }
+    }
+}
+
+/// One phase's search state, reused across phases.
+struct Search {
+    /// Distance of each source (reduced costs).
+    dist: Vec<f64>,
+    settled: Vec<bool>,
+    /// The group through which each source was last improved.
+    parent: Vec<usize>,
+    /// The settled source through which each group was reached (`NONE` if not reached).
+    via: Vec<usize>,
+    /// Groups reached, to reset `via`.
+    reached: Vec<u32>,
+}
+
+impl Search {
+    fn new(m: usize, n: usize) -> Self {
+        Search {
+            dist: vec![f64::INFINITY; m + 1],
+            settled: vec![false; m + 1],
+            parent: vec![NONE; m + 1],
+            via: vec![NONE; n],
+            reached: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self) {
+        self.dist.fill(f64::INFINITY);
+        self.settled.fill(false);
+        self.parent.fill(NONE);
+        for &g in &self.reached {
+            self.via[g as usize] = NONE;
+        }
+        self.reached.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::super::{Transport, solve_transport};
+    use super::*;
+
+    /// Solves `p` by repair with its dense cost table.
+    fn repair(p: &Transport) -> Repaired {
+        let n = p.demand.len();
+        solve_by_repair(&p.supply, &p.demand, p.penalty, |i, j| p.cost[i * n + j]).expect("solves")
+    }
+
+    /// Checks `r` against the exact optimum of the successive-shortest-path solver: the same
+    /// objective within 1e-9 relative, and a feasible flow that costs what it claims.
+    fn agrees(p: &Transport, r: &Repaired) -> Result<(), TestCaseError> {
+        let exact = solve_transport(p).expect("solves");
+        let scale = 1.0 + exact.cost.abs();
+        prop_assert!((r.cost - exact.cost).abs() <= 1e-9 * scale, "{} vs {}", r.cost, exact.cost);
+        let n = p.demand.len();
+        let mut used = vec![0.0; p.supply.len()];
+        let mut got = r.unserved.clone();
+        let mut cost = r.unserved.iter().sum::<f64>() * p.penalty;
+        for &(i, j, x) in &r.flow {
+            prop_assert!(x > 0.0 && p.cost[i * n + j].is_finite());
+            used[i] += x;
+            got[j] += x;
+            cost += x * p.cost[i * n + j];
+        }
+        for (i, (used, supply)) in used.iter().zip(&p.supply).enumerate() {
+            prop_assert!(*used <= supply + 1e-9, "supply {} over: {}", i, used);
+        }
+        for (j, (got, wanted)) in got.iter().zip(&p.demand).enumerate() {
+            prop_assert!((got - wanted).abs() <= 1e-9, "demand {} gets {}", j, got);
+        }
+        prop_assert!((cost - r.cost).abs() <= 1e-9 * scale);
+        Ok(())
+    }
+
+    /// Small integer instances with missing arcs and empty points.
+    fn instance() -> impl Strategy<Value = Transport> {
+        (1usize..7, 1usize..8).prop_flat_map(|(m, n)| {
+            (
+                prop::collection::vec(prop::option::weighted(0.7, 0u32..20), m),
+                prop::collection::vec(0u32..20, n),
+                prop::collection::vec(prop::option::weighted(0.85, 0u32..30), m * n),
+                5u32..60,
+            )
+                .prop_map(|(s, d, c, p)| Transport {
+                    supply: s.into_iter().map(|s| f64::from(s.unwrap_or(0))).collect(),
+                    demand: d.into_iter().map(f64::from).collect(),
+                    cost: c.into_iter().map(|c| c.map_or(f64::INFINITY, f64::from)).collect(),
+                    penalty: f64::from(p),
+                })
+        })
+    }
+
+    /// Instances shaped like the bound's: cost = pick of the node + a zone price (few
+    /// values, so many ties) times the weight + the demand point's share; scarce supply.
+    fn bound_like() -> impl Strategy<Value = Transport> {
+        (1usize..12, 1usize..40).prop_flat_map(|(m, n)| {
+            (
+                prop::collection::vec(0u32..6, m),
+                prop::collection::vec(1u32..4, n),
+                prop::collection::vec(0usize..4, m * n),
+                prop::collection::vec(prop::sample::select(vec![0.35, 0.6, 0.9]), m),
+                prop::collection::vec(prop::sample::select(vec![4.925, 9.85, 3.1]), n),
+                prop::sample::select(vec![0.3, 0.8, 2.5]),
+                prop::sample::select(vec![8.0, 12.5, 50.0]),
+            )
+                .prop_map(move |(s, d, zone, pick, share, weight, penalty)| {
+                    let kg = [0.5, 0.75, 1.1, 1.4];
+                    let cost = (0..m * n)
+                        .map(|k| pick[k / n] + kg[zone[k]] * weight + share[k % n])
+                        .collect();
+                    Transport {
+                        supply: s.into_iter().map(f64::from).collect(),
+                        demand: d.into_iter().map(f64::from).collect(),
+                        cost,
+                        penalty,
+                    }
+                })
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn repair_finds_the_successive_shortest_path_optimum(p in instance()) {
+            agrees(&p, &repair(&p))?;
+        }
+
+        #[test]
+        fn repair_is_exact_on_bound_shaped_instances_with_ties(p in bound_like()) {
+            agrees(&p, &repair(&p))?;
+        }
+
+        /// Fractional amounts: the repair does not rely on integral units.
+        #[test]
+        fn repair_is_exact_on_fractional_amounts(
+            p in instance(),
+            scale in prop::collection::vec(0.05f64..3.0, 3),
+        ) {
+            let q = Transport {
+                supply: p.supply.iter().map(|s| s * scale[0]).collect(),
+                demand: p.demand.iter().map(|d| d * scale[1]).collect(),
+                cost: p.cost.iter().map(|c| c * scale[2]).collect(),
+                penalty: p.penalty * scale[2],
+            };
+            agrees(&q, &repair(&q))?;
+        }
+    }
+
+    #[test]
+    fn textbook_instance_and_scarcity() {
+        // Taha's SunRay Transport (see the parent module's tests): optimum 435.
+        let taha = Transport {
+            supply: vec![15.0, 25.0, 10.0],
+            demand: vec![5.0, 15.0, 15.0, 15.0],
+            cost: vec![
+                10.0, 2.0, 20.0, 11.0, //
+                12.0, 7.0, 9.0, 20.0, //
+                4.0, 14.0, 16.0, 18.0,
+            ],
+            penalty: 1_000.0,
+        };
+        let r = repair(&taha);
+        assert!((r.cost - 435.0).abs() < 1e-9, "{r:?}");
+        assert!(r.phases > 0, "the greedy assignment overloads silo 1");
+
+        // Plenty everywhere: the greedy assignment is the optimum, no phase runs.
+        let plenty = Transport { supply: vec![100.0; 3], ..taha };
+        let r = repair(&plenty);
+        assert_eq!(r.phases, 0);
+        assert!((r.cost - (5.0 * 4.0 + 15.0 * 2.0 + 15.0 * 9.0 + 15.0 * 11.0)).abs() < 1e-9);
+
+        // Nothing anywhere: all unserved at the penalty.
+        let none = Transport { supply: vec![0.0; 3], ..plenty };
+        let r = repair(&none);
+        assert!((r.cost - 50.0 * 1_000.0).abs() < 1e-9);
+        assert!(r.flow.is_empty());
+    }
+
+    #[test]
+    fn bad_input_is_refused() {
+        let ok = |_: usize, _: usize| 1.0;
+        let err = solve_by_repair(&[-1.0], &[1.0], 5.0, ok);
+        assert!(matches!(err, Err(TransportError::Invalid { what: "supply", .. })));
+        let err = solve_by_repair(&[1.0], &[f64::NAN], 5.0, ok);
+        assert!(matches!(err, Err(TransportError::Invalid { what: "demand", .. })));
+        let err = solve_by_repair(&[1.0], &[1.0], f64::INFINITY, ok);
+        assert!(matches!(err, Err(TransportError::Invalid { what: "penalty", .. })));
+        let err = solve_by_repair(&[1.0], &[1.0], 5.0, |_, _| -2.0);
+        assert!(matches!(err, Err(TransportError::Invalid { what: "cost", .. })));
+    }
+}
