@@ -1,5 +1,5 @@
-//! The discrete-event engine: simulation time, a future-event queue ordered by
-//! `(time, insertion sequence)` (a radix heap, `engine/queue.rs`), the run loop, and one
+//! The discrete-event engine: simulation time, a future-event queue ordered by time and,
+//! within a time, by insertion (a radix heap, `engine/queue.rs`), the run loop, and one
 //! reusable process: a multi-server first-come-first-served [`Station`]. It knows nothing
 //! about retail.
 //!
@@ -46,17 +46,16 @@ pub trait Handler<E> {
 pub struct Engine<E> {
     queue: RadixQueue<E>,
     now: SimTime,
-    next_seq: u64,
     handled: u64,
 }
 
-impl<E> Default for Engine<E> {
+impl<E: Copy> Default for Engine<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Engine<E> {
+impl<E: Copy> Engine<E> {
     /// An engine at time zero with no pending events.
     pub fn new() -> Self {
         Self::with_capacity(0)
@@ -64,12 +63,7 @@ impl<E> Engine<E> {
 
     /// An engine whose queue is preallocated for `capacity` pending events.
     pub fn with_capacity(capacity: usize) -> Self {
-        Engine {
-            queue: RadixQueue::with_capacity(capacity),
-            now: SimTime::ZERO,
-            next_seq: 0,
-            handled: 0,
-        }
+        Engine { queue: RadixQueue::with_capacity(capacity), now: SimTime::ZERO, handled: 0 }
     }
 
     /// The current simulation time.
@@ -94,10 +88,7 @@ impl<E> Engine<E> {
     /// backwards.
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: E) {
-        let time = time.max(self.now);
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.queue.push(queue::key(time.0, seq), event);
+        self.queue.push(time.max(self.now).0, event);
     }
 
     /// Schedules `event` `delay` seconds from now.
@@ -110,8 +101,8 @@ impl<E> Engine<E> {
     /// clock to its time.
     #[inline]
     pub fn pop_until(&mut self, horizon: SimTime) -> Option<E> {
-        let (key, event) = self.queue.pop_due(horizon.0)?;
-        self.now = SimTime(queue::time_of(key));
+        let (time, event) = self.queue.pop_due(horizon.0)?;
+        self.now = SimTime(time);
         self.handled += 1;
         Some(event)
     }

@@ -1,49 +1,43 @@
-//! [`RadixQueue`]: the engine's future-event list, a radix heap over `(time, seq)` keys.
+//! [`RadixQueue`]: the engine's future-event list, a radix heap over event times.
 //!
 //! A discrete-event simulation only ever takes the earliest event and only ever schedules at
-//! or after the current time, so keys leave the queue in increasing order and every new key
+//! or after the current time, so times leave the queue in increasing order and every new time
 //! is at least the last one taken. A radix heap exploits that: an entry sits in the bucket
-//! numbered by the highest bit in which its key differs from the last key taken (bucket 0:
+//! numbered by the highest bit in which its time differs from the last time taken (bucket 0:
 //! equal). Taking the minimum empties the lowest non-empty bucket, whose entries all move to
-//! strictly lower buckets against the new last key, so each entry moves at most 128 times
+//! strictly lower buckets against the new last time, so each entry moves at most 64 times
 //! and in practice a few. Pushes are an append; there is no sift through a binary heap of
 //! 10^5 entries scattered over memory, which is what the simulator's queue (every parcel in
 //! transit has its delivery pending) spent its time on.
 //!
-//! Keys are `time << 64 | seq`: time first, then insertion order, so ties in time pop in the
-//! order they were scheduled, and every key is distinct.
+//! Ties in time pop in the order they were scheduled, without a sequence number in the key:
+//! entries of one time always share a bucket (their bucket depends on the time alone, and a
+//! bucket above the one being emptied keeps its meaning when the last time moves), every move
+//! appends in order, so within a bucket they stay in scheduling order; bucket 0 is read from
+//! the front. Keys of eight bytes instead of sixteen halve the entries' size and the
+//! arithmetic on them.
 
-/// A monotone priority queue of events keyed by `(time, seq)`.
+/// A monotone priority queue of events keyed by time, first in first out within a time.
 #[derive(Debug)]
 pub(super) struct RadixQueue<E> {
-    /// The key of the last entry taken (0 before any).
-    last: u128,
-    /// `buckets[b]` holds entries whose key first differs from `last` at bit `b - 1`.
-    buckets: Vec<Vec<(u128, E)>>,
-    /// Bit `b` is set when `buckets[b]` is not empty, so the lowest non-empty bucket is a
-    /// trailing-zeros count rather than a scan of 129 buckets.
-    occupied: [u64; 3],
+    /// The last time taken (0 before any).
+    last: u64,
+    /// `buckets[b]` holds entries whose time first differs from `last` at bit `b - 1`.
+    buckets: Vec<Vec<(u64, E)>>,
+    /// How many entries at the front of `buckets[0]` were already taken.
+    taken: usize,
+    /// Bit `b` is set when `buckets[b]` holds entries not yet taken, so the lowest non-empty
+    /// bucket is a trailing-zeros count rather than a scan of 65 buckets.
+    occupied: u128,
     len: usize,
 }
 
-/// The key of an event at `time` scheduled `seq`-th.
-#[inline]
-pub(super) fn key(time: u64, seq: u64) -> u128 {
-    (u128::from(time) << 64) | u128::from(seq)
-}
-
-/// The time part of `key`.
-#[inline]
-pub(super) fn time_of(key: u128) -> u64 {
-    (key >> 64) as u64
-}
-
-impl<E> RadixQueue<E> {
+impl<E: Copy> RadixQueue<E> {
     /// An empty queue; `capacity` entries are reserved in the bucket entries land in first.
     pub(super) fn with_capacity(capacity: usize) -> Self {
-        let mut buckets: Vec<Vec<(u128, E)>> = (0..=128).map(|_| Vec::new()).collect();
-        buckets[128].reserve(capacity);
-        RadixQueue { last: 0, buckets, occupied: [0; 3], len: 0 }
+        let mut buckets: Vec<Vec<(u64, E)>> = (0..=64).map(|_| Vec::new()).collect();
+        buckets[64].reserve(capacity);
+        RadixQueue { last: 0, buckets, taken: 0, occupied: 0, len: 0 }
     }
 
     /// How many entries are pending.
@@ -53,70 +47,64 @@ impl<E> RadixQueue<E> {
     }
 
     #[inline]
-    fn bucket(&self, key: u128) -> usize {
-        (128 - (key ^ self.last).leading_zeros()) as usize
+    fn bucket(&self, time: u64) -> usize {
+        (64 - (time ^ self.last).leading_zeros()) as usize
     }
 
-    /// Adds an entry. `key` must be at least the key of the last entry taken.
+    /// Adds an entry. `time` must be at least the last time taken.
     #[inline]
-    pub(super) fn push(&mut self, key: u128, event: E) {
-        debug_assert!(key >= self.last, "radix heaps are monotone");
-        let b = self.bucket(key);
-        self.buckets[b].push((key, event));
-        self.occupied[b / 64] |= 1 << (b % 64);
+    pub(super) fn push(&mut self, time: u64, event: E) {
+        debug_assert!(time >= self.last, "radix heaps are monotone");
+        let b = self.bucket(time);
+        self.buckets[b].push((time, event));
+        self.occupied |= 1 << b;
         self.len += 1;
     }
 
-    /// The lowest non-empty bucket.
+    /// Takes the earliest entry (the first scheduled among the earliest) if its time is at
+    /// most `horizon`.
     #[inline]
-    fn lowest(&self) -> Option<usize> {
-        let word = self.occupied.iter().position(|&w| w != 0)?;
-        Some(word * 64 + self.occupied[word].trailing_zeros() as usize)
-    }
-
-    /// Marks bucket `b` empty if it is.
-    #[inline]
-    fn note_if_empty(&mut self, b: usize) {
-        if self.buckets[b].is_empty() {
-            self.occupied[b / 64] &= !(1 << (b % 64));
-        }
-    }
-
-    /// Takes the entry with the smallest key if its time is at most `horizon`.
-    #[inline]
-    pub(super) fn pop_due(&mut self, horizon: u64) -> Option<(u128, E)> {
-        if self.buckets[0].is_empty() {
-            let b = self.lowest()?;
-            let min = self.buckets[b].iter().map(|&(key, _)| key).min()?;
-            if time_of(min) > horizon {
+    pub(super) fn pop_due(&mut self, horizon: u64) -> Option<(u64, E)> {
+        if self.occupied & 1 == 0 {
+            if self.occupied == 0 {
+                return None;
+            }
+            let b = self.occupied.trailing_zeros() as usize;
+            let min = self.buckets[b].iter().map(|&(time, _)| time).min()?;
+            if min > horizon {
                 return None;
             }
             self.redistribute(b, min);
-        }
-        let &(key, _) = self.buckets[0].last()?;
-        if time_of(key) > horizon {
+        } else if self.last > horizon {
             return None;
         }
+        let zero = &mut self.buckets[0];
+        let entry = zero[self.taken];
+        self.taken += 1;
+        if self.taken == zero.len() {
+            zero.clear();
+            self.taken = 0;
+            self.occupied &= !1;
+        }
         self.len -= 1;
-        let taken = self.buckets[0].pop();
-        self.note_if_empty(0);
-        taken
+        Some(entry)
     }
 
-    /// Makes `min`, the smallest key of bucket `b` (the lowest non-empty one), the last key
-    /// taken and moves the bucket's entries to the buckets they now belong in, all below
-    /// `b`; `min` itself lands in bucket 0.
-    fn redistribute(&mut self, b: usize, min: u128) {
+    /// Makes `min`, the smallest time in bucket `b` (the lowest non-empty one, bucket 0 being
+    /// empty), the last time taken and moves the bucket's entries, in order, to the buckets
+    /// they now belong in, all below `b`; the entries at `min` land in bucket 0.
+    fn redistribute(&mut self, b: usize, min: u64) {
         self.last = min;
         // Keep the bucket's allocation: it is the one the next entries far ahead land in.
         let mut moving = std::mem::take(&mut self.buckets[b]);
-        for (key, event) in moving.drain(..) {
-            let to = self.bucket(key);
-            self.buckets[to].push((key, event));
-            self.occupied[to / 64] |= 1 << (to % 64);
+        for &(time, event) in &moving {
+            let to = self.bucket(time);
+            self.buckets[to].push((time, event));
+            self.occupied |= 1 << to;
         }
+        moving.clear();
         self.buckets[b] = moving;
-        self.note_if_empty(b);
+        self.occupied &= !(1 << b);
     }
 }
 
@@ -127,32 +115,33 @@ mod tests {
     use super::*;
 
     proptest! {
-        /// Against a sorted list: random pushes (never before the last key taken) and pops
-        /// with random horizons give the entries in key order, and only those due.
+        /// Against a sorted list: random pushes (never before the last time taken) and pops
+        /// with random horizons give the entries in time order, ties in the order they were
+        /// pushed, and only those due. Few distinct times, so ties are common.
         #[test]
-        fn pops_in_key_order_like_a_sorted_list(
+        fn pops_in_time_then_push_order_like_a_sorted_list(
             steps in prop::collection::vec((any::<bool>(), 0u64..50, 0u64..60), 1..300),
         ) {
             let mut queue = RadixQueue::with_capacity(4);
-            let mut reference: Vec<(u128, u32)> = Vec::new();
-            let (mut now, mut seq) = (0u64, 0u64);
+            let mut reference: Vec<(u64, u32)> = Vec::new();
+            let mut now = 0u64;
             for (i, (push, delay, horizon)) in steps.into_iter().enumerate() {
                 if push {
-                    let k = key(now + delay, seq);
-                    seq += 1;
-                    queue.push(k, i as u32);
-                    reference.push((k, i as u32));
-                    reference.sort();
+                    let time = now + delay / 8;
+                    queue.push(time, i as u32);
+                    reference.push((time, i as u32));
+                    // Stable: equal times keep their push order.
+                    reference.sort_by_key(|&(t, _)| t);
                 } else {
                     let horizon = now + horizon;
                     let expected = match reference.first() {
-                        Some(&(k, _)) if time_of(k) <= horizon => Some(reference.remove(0)),
+                        Some(&(t, _)) if t <= horizon => Some(reference.remove(0)),
                         _ => None,
                     };
                     let got = queue.pop_due(horizon);
                     prop_assert_eq!(got, expected);
-                    if let Some((k, _)) = got {
-                        now = time_of(k);
+                    if let Some((t, _)) = got {
+                        now = t;
                     }
                 }
                 prop_assert_eq!(queue.len(), reference.len());
@@ -161,9 +150,15 @@ mod tests {
     }
 
     #[test]
-    fn keys_order_by_time_then_sequence() {
-        assert!(key(1, 99) < key(2, 0));
-        assert!(key(5, 1) < key(5, 2));
-        assert_eq!(time_of(key(123_456, 7)), 123_456);
+    fn far_times_and_ties_across_moves_keep_their_order() {
+        let mut queue = RadixQueue::with_capacity(0);
+        for (i, time) in [u64::MAX, 7, 1 << 40, 7, 0, 1 << 40, u64::MAX].into_iter().enumerate() {
+            queue.push(time, i);
+        }
+        let order: Vec<(u64, usize)> = std::iter::from_fn(|| queue.pop_due(u64::MAX)).collect();
+        let expected =
+            [(0, 4), (7, 1), (7, 3), (1 << 40, 2), (1 << 40, 5), (u64::MAX, 0), (u64::MAX, 6)];
+        assert_eq!(order, expected);
+        assert_eq!(queue.len(), 0);
     }
 }
