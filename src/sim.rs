@@ -5,7 +5,7 @@
 //! demand (generated or trace) --order--> storefront (visible ATP) --> orchestrator <-> policy
 //!      ^ streams per (replication, channel)          | reserve             |
 //!      |                                             v                     v
-//! engine: (time, seq) queue --events--> picking queues --> carriers / pickups --> returns
+//! engine: time-ordered queue --events--> picking queues --> carriers / pickups --> returns
 //!      day start: replenishment, shrink, cycle counts, season-end clearance
 //!                              | observations
 //!                              v
