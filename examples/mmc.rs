@@ -52,15 +52,9 @@ fn main() {
         let started = Instant::now();
         let run = model.run(customers, u64::from(rep) + 1);
         let seconds = started.elapsed().as_secs_f64();
-        let rate = run.customers as f64 / seconds;
+        let rate =
+            report("engine + station", run.customers, run.events, seconds, run.mean_wait / 60.0);
         best = best.max(rate);
-        println!(
-            "omnilab engine + station: {} customers, {} events in {seconds:.3} s = {rate:.0} customers/s, {:.2} M events/s, mean wait {:.2} min",
-            run.customers,
-            run.events,
-            run.events as f64 / seconds / 1e6,
-            run.mean_wait / 60.0
-        );
     }
 
     let scenario = mmc_scenario(params);
@@ -71,17 +65,21 @@ fn main() {
         let outcome = run_replication(&scenario, &prep, 0, rep, &SimOptions::default())
             .expect("the M/M/c scenario runs cleanly");
         let seconds = started.elapsed().as_secs_f64();
-        let rate = outcome.arrivals as f64 / seconds;
+        let wait = mean_wait_hours(&outcome) * 60.0;
+        let rate = report("full order lifecycle", outcome.arrivals, outcome.events, seconds, wait);
         best_lifecycle = best_lifecycle.max(rate);
-        println!(
-            "omnilab full order lifecycle: {} customers, {} events in {seconds:.3} s = {rate:.0} customers/s, {:.2} M events/s, mean wait {:.2} min",
-            outcome.arrivals,
-            outcome.events,
-            outcome.events as f64 / seconds / 1e6,
-            mean_wait_hours(&outcome) * 60.0
-        );
     }
     println!("Erlang C mean wait: {theory:.2} min");
     println!("customers_per_second={best:.0}");
     println!("lifecycle_customers_per_second={best_lifecycle:.0}");
+}
+
+/// Prints one timed run of a model and returns its customers per second.
+fn report(model: &str, customers: u64, events: u64, seconds: f64, mean_wait_minutes: f64) -> f64 {
+    let rate = customers as f64 / seconds;
+    println!(
+        "omnilab {model}: {customers} customers, {events} events in {seconds:.3} s = {rate:.0} customers/s, {:.2} M events/s, mean wait {mean_wait_minutes:.2} min",
+        events as f64 / seconds / 1e6
+    );
+    rate
 }
