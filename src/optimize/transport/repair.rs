@@ -144,6 +144,8 @@ struct State<C> {
     /// Per group, its class (see [`Classes`]) and offset.
     class: Vec<u32>,
     offset: Vec<f64>,
+    /// Classes in use: one more than the largest class number.
+    classes: usize,
     /// Per group, the sources serving it and how much.
     assign: Vec<SmallVec<[(u32, f64); 2]>>,
     /// Per supply point, the groups it may serve (entries go stale when a group leaves;
@@ -173,6 +175,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             mu: Vec::with_capacity(wanted.len()),
             class: wanted.iter().map(|&j| classes.class[j]).collect(),
             offset: wanted.iter().map(|&j| classes.offset[j]).collect(),
+            classes: classes.class.iter().max().map_or(0, |&c| c as usize + 1),
             assign: Vec::with_capacity(wanted.len()),
             members: vec![Vec::new(); m],
             tolerance: tight_tolerance(penalty),
@@ -235,8 +238,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
     fn repair(&mut self) -> Result<usize, TransportError> {
         let m = self.m();
         let limit = 8 * (m + self.wanted.len()) * (m + 2) + 64;
-        let classes = self.class.iter().max().map_or(0, |&c| c as usize + 1);
-        let mut search = Search::new(m, self.wanted.len(), classes);
+        let mut search = Search::new(m, self.wanted.len(), self.classes);
         for phase in 0..limit {
             if (0..m).all(|s| self.excess(s) <= EPS) {
                 return Ok(phase);
@@ -388,6 +390,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         let mut target_at = vec![0usize; self.wanted.len()];
         let mut dead = vec![false; m + 1];
         let mut on_path = vec![false; m + 1];
+        let mut lowest = vec![None; self.classes];
         for source in 0..m {
             // The path so far: sources visited, and the group taken at each step.
             let mut stack: Vec<usize> = vec![source];
@@ -395,7 +398,8 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             on_path[source] = true;
             while self.excess(source) > EPS && !stack.is_empty() {
                 let s = *stack.last().expect("not empty");
-                match self.next_tight_step(s, &mut member_at, &mut target_at, &dead, &on_path) {
+                let cursor = (&mut member_at[..], &mut target_at[..], &mut lowest[..]);
+                match self.next_tight_step(s, cursor, &dead, &on_path) {
                     Some((g, t)) if self.has_room(t) => {
                         groups.push((g, t));
                         self.push_path(source, &groups);
@@ -436,12 +440,13 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
     }
 
     /// The next tight arc pair out of source `s`: a group `g` it serves and a source `t`
-    /// (not dead, not on the path) for which `g`'s reduced cost is zero.
+    /// (not dead, not on the path) for which `g`'s reduced cost is zero. `cursor` holds the
+    /// current-arc pointers (per source, per group) and each class's [`Lowest`], filled
+    /// when first needed.
     fn next_tight_step(
         &self,
         s: usize,
-        member_at: &mut [usize],
-        target_at: &mut [usize],
+        (member_at, target_at, lowest): (&mut [usize], &mut [usize], &mut [Option<Lowest>]),
         dead: &[bool],
         on_path: &[bool],
     ) -> Option<(usize, usize)> {
@@ -449,6 +454,9 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         while member_at[s] < self.members[s].len() {
             let g = self.members[s][member_at[s]] as usize;
             if self.serves(s, g) > EPS {
+                if target_at[g] == 0 && !self.may_step(g, s, lowest) {
+                    target_at[g] = m + 1;
+                }
                 while target_at[g] <= m {
                     let t = target_at[g];
                     if t != s && !dead[t] && !on_path[t] && self.reduced(g, t) <= self.tolerance {
@@ -460,6 +468,34 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             member_at[s] += 1;
         }
         None
+    }
+
+    /// Whether group `g`, served by `s`, may have an arc of zero reduced cost to another
+    /// source: false only when the outside supplier's is above the tolerance and so is,
+    /// by its class's [`Lowest`] (with the tolerance again as slack for rounding), every
+    /// supply point's but `s`'s. Prices do not move while paths are augmented, so a
+    /// class's `Lowest` holds for the whole augmentation.
+    fn may_step(&self, g: usize, s: usize, lowest: &mut [Option<Lowest>]) -> bool {
+        if self.reduced(g, self.m()) <= self.tolerance {
+            return true;
+        }
+        let low = *lowest[self.class[g] as usize].get_or_insert_with(|| self.lowest(g));
+        let other = if low.at == s { low.second } else { low.first };
+        other + self.offset[g] - self.mu[g] <= 2.0 * self.tolerance
+    }
+
+    /// The [`Lowest`] of `g`'s class.
+    fn lowest(&self, g: usize) -> Lowest {
+        let mut low = Lowest { first: f64::INFINITY, at: NONE, second: f64::INFINITY };
+        for t in 0..self.m() {
+            let r = self.cost(g, t) - self.offset[g] + self.lambda[t];
+            if r < low.first {
+                low = Lowest { first: r, at: t, second: low.first };
+            } else if r < low.second {
+                low.second = r;
+            }
+        }
+        low
     }
 
     /// The solution in the caller's indices.
@@ -481,6 +517,17 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         }
         Repaired { cost, unserved, flow, phases }
     }
+}
+
+/// For one class of demand points, at the current prices: the two lowest
+/// `cost - offset + lambda` over the supply points, and the supply point of the lowest. A
+/// point of the class served by `s` has a reduced cost to any other supply point of at least
+/// the lowest but `s`'s, plus its offset, minus its `mu`.
+#[derive(Clone, Copy, Debug)]
+struct Lowest {
+    first: f64,
+    at: usize,
+    second: f64,
 }
 
 /// One phase's search state, reused across phases.
