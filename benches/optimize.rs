@@ -8,8 +8,9 @@
 //! one transportation problem per SKU by successive shortest paths), and one SKU of the
 //! hindsight bound on a synthetic instance of `national`'s shape (505 shippers, a few dozen
 //! holding the SKU, scarce, zone-priced demand groups) by `solve_by_repair`, beside the
-//! successive-shortest-path solver it replaced. Plots are off; criterion writes its
-//! estimates under `target/criterion`.
+//! successive-shortest-path solver it replaced, and one shaped like the year's largest SKUs
+//! (505 x 50,000 groups over 12,500 price patterns, binding supply, costs by zone code).
+//! Plots are off; criterion writes its estimates under `target/criterion`.
 
 use std::hint::black_box;
 use std::path::Path;

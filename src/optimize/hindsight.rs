@@ -32,7 +32,12 @@
 //! Complexity: one transportation problem per SKU over the shippers holding it, solved
 //! exactly by repairing the greedy assignment (`transport/repair.rs`): every group at its
 //! cheapest node is already the optimum for most SKUs, and where the supply binds the
-//! repair moves only what must move. No dense cost table is built.
+//! repair moves only what must move. No dense cost table is built: a price pattern is
+//! stored as one byte per shipper (a code for the zone's price per kilogram, so a rate card
+//! may have at most 256 zones), and per SKU a table of `pick + price per kg x weight` by
+//! shipper and code (a few kilobytes) gives a group's cost as one byte read, one look-up and
+//! its share. Groups of one pattern rank the shippers alike (their shares differ, a constant
+//! for every shipper), so they go to the solver as one class, which it relaxes once.
 
 use std::collections::HashMap;
 

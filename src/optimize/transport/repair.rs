@@ -4,7 +4,8 @@
 //! points whose costs repeat in a few values).
 //!
 //! Key items: [`solve_by_repair`] (generic over a cost function, so a caller need not
-//! build the dense cost table), [`Classes`] and [`Repaired`]. Pure arithmetic like its parent module.
+//! build the dense cost table), [`Classes`] and [`Repaired`]. Pure arithmetic like its
+//! parent module.
 //!
 //! Method (a primal-dual successive-shortest-path method started from a relaxed optimum;
 //! Ahuja, Magnanti and Orlin, *Network Flows*, 1993, sections 9.7 and 9.8):
@@ -33,12 +34,16 @@
 //!    cost is augmented (a depth-first search with current-arc pointers, as in a blocking
 //!    flow). The costs of the bound repeat (a unit's cost difference between two nodes
 //!    depends on the pair of zones only), so one search typically moves many demand points.
+//!    A demand point's scan for a tight arc is skipped when its class's two lowest
+//!    `cost - offset + lambda` over the supply points (computed once per class and phase)
+//!    show none below the tolerance but at the point's own source.
 //!
 //! Complexity: the greedy start is `O(m n)`; each phase's search costs `O(m)` per class and
 //! `O(1)` per demand point served by a supply point settled before the first one with room,
-//! plus `O(m^2)`; its augmentation `O(m)` per such demand point. The number of
-//! phases is at most the number of distinct shortest-path lengths met, in practice far
-//! fewer than the augmentations of SSP from zero flow.
+//! plus `O(m^2)`; its augmentation `O(m)` per class met and `O(m)` per such demand point that
+//! has a tight arc (`O(1)` for the others). The number of phases is at most the number of
+//! distinct shortest-path lengths met, in practice far fewer than the augmentations of SSP
+//! from zero flow.
 
 use smallvec::SmallVec;
 
