@@ -8,8 +8,9 @@
 //! one transportation problem per SKU by successive shortest paths), and one SKU of the
 //! hindsight bound on a synthetic instance of `national`'s shape (505 shippers, a few dozen
 //! holding the SKU, scarce, zone-priced demand groups) by `solve_by_repair`, beside the
-//! successive-shortest-path solver it replaced. Plots are off; criterion writes its
-//! estimates under `target/criterion`.
+//! successive-shortest-path solver it replaced, and one shaped like the year's largest SKUs
+//! (505 x 50,000 groups over 12,500 price patterns, binding supply, costs by zone code).
+//! Plots are off; criterion writes its estimates under `target/criterion`.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -20,8 +21,8 @@ use omnilab::ids::{NodeId, SkuId, Units};
 use omnilab::inventory::Ledger;
 use omnilab::optimize::batch::{BatchOrder, Candidate};
 use omnilab::optimize::{
-    BatchInstance, BatchParams, Forecast, LpDualParams, Transport, dual_prices, solve_by_repair,
-    solve_transport,
+    BatchInstance, BatchParams, Classes, Forecast, LpDualParams, Transport, dual_prices,
+    solve_by_repair, solve_transport,
 };
 use omnilab::routing::{CapacityBook, NetworkView};
 use omnilab::scenario::load_scenario;
@@ -248,10 +249,67 @@ fn bound_instance(groups: usize, dc_units: f64) -> Transport {
     Transport { supply, demand, cost, penalty: 50.0 }
 }
 
+/// One SKU shaped like the year's largest (141,000 to 189,000 groups, held everywhere):
+/// 505 shippers, the five DCs holding `dc_units` each and every eighth store one to four
+/// units, `groups` demand groups over `groups / 4` price patterns (each a zone of eight per
+/// shipper), a group's parcel share one of three; supply binds. Costs come from a
+/// per-shipper table by zone, as the bound computes them.
+struct PatternedSku {
+    supply: Vec<f64>,
+    demand: Vec<f64>,
+    pattern: Vec<u32>,
+    zones: Vec<u8>,
+    share: Vec<f64>,
+    unit_cost: Vec<f64>,
+}
+
+impl PatternedSku {
+    const SHIPPERS: usize = 505;
+
+    fn new(groups: usize, dc_units: f64) -> Self {
+        let kg = [0.50, 0.60, 0.72, 0.85, 1.00, 1.12, 1.25, 1.40];
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(17);
+        let supply: Vec<f64> = (0..Self::SHIPPERS)
+            .map(|i| match i {
+                0..5 => dc_units,
+                i if i % 8 == 0 => f64::from(rng.random_range(1..=4u32)),
+                _ => 0.0,
+            })
+            .collect();
+        let patterns = (groups / 4).max(1);
+        let zones: Vec<u8> =
+            (0..patterns * Self::SHIPPERS).map(|_| rng.random_range(0..8u8)).collect();
+        let mut pattern: Vec<u32> =
+            (0..groups).map(|_| rng.random_range(0..patterns as u32)).collect();
+        pattern.sort_unstable();
+        let demand = (0..groups).map(|_| f64::from(rng.random_range(1..=3u32))).collect();
+        let share = (0..groups).map(|_| [9.25, 4.625, 3.0833][rng.random_range(0..3)]).collect();
+        let unit_cost = (0..Self::SHIPPERS)
+            .flat_map(|i| {
+                let pick = if i < 5 { 0.35 } else { 0.9 };
+                kg.map(|kg| pick + kg * 0.8)
+            })
+            .collect();
+        PatternedSku { supply, demand, pattern, zones, share, unit_cost }
+    }
+
+    /// Groups of one pattern as one class, offset by their share (as the bound gives them).
+    fn classes(&self) -> Classes {
+        Classes { class: self.pattern.clone(), offset: self.share.clone() }
+    }
+
+    /// Cost per unit from shipper `i` to group `j`.
+    fn cost(&self, i: usize, j: usize) -> f64 {
+        let zone = self.zones[self.pattern[j] as usize * Self::SHIPPERS + i];
+        self.unit_cost[i * 8 + usize::from(zone)] + self.share[j]
+    }
+}
+
 fn bound_bench(c: &mut Criterion) {
     let repair = |p: &Transport| {
         let n = p.demand.len();
-        solve_by_repair(&p.supply, &p.demand, p.penalty, |i, j| p.cost[i * n + j])
+        let cost = |i, j| p.cost[i * n + j];
+        solve_by_repair(&p.supply, &p.demand, p.penalty, &Classes::none(n), cost)
             .expect("solves")
             .cost
     };
@@ -265,6 +323,15 @@ fn bound_bench(c: &mut Criterion) {
     let large = bound_instance(5_000, 1_500.0);
     c.bench_function("bound SKU 505 x 5000 groups, repair", |b| {
         b.iter(|| black_box(repair(&large)))
+    });
+    let largest = PatternedSku::new(50_000, 12_000.0);
+    let classes = largest.classes();
+    c.bench_function("bound SKU 505 x 50000 groups over 12500 patterns, repair", |b| {
+        b.iter(|| {
+            let cost = |i, j| largest.cost(i, j);
+            let solved = solve_by_repair(&largest.supply, &largest.demand, 50.0, &classes, cost);
+            black_box(solved.expect("solves").cost)
+        })
     });
 }
 

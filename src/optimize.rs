@@ -47,5 +47,6 @@ pub use hindsight::{BoundValue, Hindsight};
 pub use lp_batch::LpBatch;
 pub use lp_dual::{DualPrices, LpDual, LpDualParams, dual_prices};
 pub use transport::{
-    Repaired, Transport, TransportError, TransportSolution, solve_by_repair, solve_transport,
+    Classes, Repaired, Transport, TransportError, TransportSolution, solve_by_repair,
+    solve_transport,
 };

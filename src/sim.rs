@@ -270,7 +270,8 @@ impl<'s> World<'s> {
             bound: sc
                 .bound
                 .enabled
-                .then(|| bound::BoundLog::new(&sc.network, sc.bound.cancel_penalty)),
+                .then(|| bound::BoundLog::new(&sc.network, sc.bound.cancel_penalty))
+                .transpose()?,
             faults: faults::Faults::new(sc.network.len(), rep_seed),
         };
         if sc.bound.enabled {

@@ -32,14 +32,19 @@
 //! Complexity: one transportation problem per SKU over the shippers holding it, solved
 //! exactly by repairing the greedy assignment (`transport/repair.rs`): every group at its
 //! cheapest node is already the optimum for most SKUs, and where the supply binds the
-//! repair moves only what must move. No dense cost table is built.
+//! repair moves only what must move. No dense cost table is built: a price pattern is
+//! stored as one byte per shipper (a code for the zone's price per kilogram, so a rate card
+//! may have at most 256 zones), and per SKU a table of `pick + price per kg x weight` by
+//! shipper and code (a few kilobytes) gives a group's cost as one byte read, one look-up and
+//! its share. Groups of one pattern rank the shippers alike (their shares differ, a constant
+//! for every shipper), so they go to the solver as one class, which it relaxes once.
 
 use std::collections::HashMap;
 
-use super::transport::{TransportError, solve_by_repair};
+use super::transport::{Classes, TransportError, solve_by_repair};
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SkuId};
-use crate::network::{GeoPoint, Network, RateCard, great_circle_miles};
+use crate::network::{GeoPoint, Network, RateCard, Zone, great_circle_miles};
 use crate::orders::Order;
 use crate::routing::ship_method;
 
@@ -48,9 +53,12 @@ use crate::routing::ship_method;
 pub struct Hindsight {
     penalty: f64,
     shippers: Vec<NodeId>,
-    /// Distinct vectors of prices per kilogram from each shipper (as bits), and their
+    /// Per zone of the rate card, its price code: the index of the first zone with the same
+    /// price per kilogram (so equal prices make one pattern, as equal bits did before).
+    price_codes: Vec<u8>,
+    /// Distinct vectors of price codes from each shipper (one byte per shipper), and their
     /// index; stored once, as keys (`solve` lists them by index).
-    pattern_index: HashMap<Vec<u64>, u32>,
+    pattern_index: HashMap<Vec<u8>, u32>,
     /// Per demand region, the shippers' distances to one customer of it (see [`Anchor`]).
     anchors: HashMap<u32, Anchor>,
     /// Per SKU, units per (price pattern, fixed cost share bits).
@@ -71,16 +79,33 @@ pub struct BoundValue {
 
 impl Hindsight {
     /// An empty collector for `network`, charging `penalty` per unit not served.
-    pub fn new(network: &Network, penalty: f64) -> Self {
+    ///
+    /// Errors: `Invalid` when the rate card has more zones than a byte can code
+    /// ([`MAX_ZONES`]).
+    pub fn new(network: &Network, penalty: f64) -> Result<Self, TransportError> {
+        let zones = &network.rate_card.zones;
+        if zones.len() > MAX_ZONES {
+            let what = "number of rate card zones (the hindsight bound codes at most 256)";
+            return Err(TransportError::Invalid { what, value: zones.len() as f64 });
+        }
+        let price_codes = zones
+            .iter()
+            .map(|zone| {
+                let same = |other: &Zone| other.cost_per_kg.to_bits() == zone.cost_per_kg.to_bits();
+                // The zone itself matches, and there are at most 256 zones.
+                zones.iter().position(same).map_or(0, |code| code as u8)
+            })
+            .collect();
         let shippers = network.ids().filter(|&n| ship_method(network, n).is_some()).collect();
-        Hindsight {
+        Ok(Hindsight {
             penalty,
             shippers,
+            price_codes,
             pattern_index: HashMap::new(),
             anchors: HashMap::new(),
             demand: HashMap::new(),
             orders: 0,
-        }
+        })
     }
 
     /// Adds a measured ship-to-home order.
@@ -90,9 +115,9 @@ impl Hindsight {
         let mut cheapest = f64::INFINITY;
         let mut key = Vec::with_capacity(self.shippers.len());
         for (&n, zone) in self.shippers.iter().zip(zones) {
-            let zone = &network.rate_card.zones[zone];
-            cheapest = cheapest.min(network.node(n).pack_cost_per_shipment + zone.parcel_cost);
-            key.push(zone.cost_per_kg.to_bits());
+            let parcel = network.rate_card.zones[zone].parcel_cost;
+            cheapest = cheapest.min(network.node(n).pack_cost_per_shipment + parcel);
+            key.push(self.price_codes[zone]);
         }
         let share = if cheapest.is_finite() { cheapest / units } else { 0.0 };
         let next = self.pattern_index.len() as u32;
@@ -140,7 +165,9 @@ impl Hindsight {
         let mut value = BoundValue { total: 0.0, orders: self.orders, unserved: 0.0 };
         let picks: Vec<f64> =
             self.shippers.iter().map(|&n| network.node(n).pick_cost_per_unit).collect();
-        let mut patterns: Vec<&[u64]> = vec![&[]; self.pattern_index.len()];
+        let codes = network.rate_card.zones.len();
+        let mut unit_cost = vec![0.0; picks.len() * codes];
+        let mut patterns: Vec<&[u8]> = vec![&[]; self.pattern_index.len()];
         for (key, &index) in &self.pattern_index {
             patterns[index as usize] = key;
         }
@@ -155,17 +182,33 @@ impl Hindsight {
             let mut keys: Vec<(u32, u64)> = groups.keys().copied().collect();
             keys.sort_unstable();
             let units: Vec<f64> = keys.iter().map(|k| groups[k]).collect();
+            // Groups of one pattern differ by their share alone: one class (keys are sorted,
+            // so a pattern's groups are consecutive), offset by the share.
+            let mut classes = Classes::default();
+            for (g, &(pattern, share)) in keys.iter().enumerate() {
+                let new = g == 0 || keys[g - 1].0 != pattern;
+                let class = classes.class.last().map_or(0, |&c| c + u32::from(new));
+                classes.class.push(class);
+                classes.offset.push(f64::from_bits(share));
+            }
             let weight = catalog.sku(sku).weight_kg;
             let supply_row: Vec<f64> =
                 self.shippers.iter().map(|&n| supply(n, sku).max(0.0)).collect();
-            // Costs are computed where the solver asks, never as a dense table: most
-            // shippers hold none of a SKU and the solver drops them first.
+            // Per shipper and price code: pick + price per kg x weight (as many codes as
+            // zones, a few kilobytes). A group's cost is then its pattern's byte for the
+            // shipper, a look-up, and its share: no dense table, and a pattern row is 505
+            // bytes, not 505 prices.
+            for (row, &pick) in unit_cost.chunks_exact_mut(codes).zip(&picks) {
+                for (cost, zone) in row.iter_mut().zip(&network.rate_card.zones) {
+                    *cost = pick + zone.cost_per_kg * weight;
+                }
+            }
             let cost = |k: usize, g: usize| {
                 let (pattern, share) = keys[g];
-                let kg = f64::from_bits(patterns[pattern as usize][k]);
-                picks[k] + kg * weight + f64::from_bits(share)
+                let code = usize::from(patterns[pattern as usize][k]);
+                unit_cost[k * codes + code] + f64::from_bits(share)
             };
-            let solution = solve_by_repair(&supply_row, &units, self.penalty, cost)?;
+            let solution = solve_by_repair(&supply_row, &units, self.penalty, &classes, cost)?;
             repaired += usize::from(solution.phases > 0);
             value.total += solution.cost;
             value.unserved += solution.unserved.iter().sum::<f64>();
@@ -196,6 +239,9 @@ struct Anchor {
     /// Per shipper: (zone index, miles to the nearest band boundary).
     zones: Vec<(usize, f64)>,
 }
+
+/// Zones a price code (one byte) can tell apart.
+const MAX_ZONES: usize = 256;
 
 /// Slack added to the customer's distance from the anchor, in miles: far above the rounding
 /// of the haversine formula (under 1e-4 miles even near antipodes), so a zone read from the
@@ -231,7 +277,7 @@ mod tests {
             offsets in prop::collection::vec((-4.0f64..4.0, -4.0f64..4.0, 0u32..3), 1..40),
         ) {
             let net = network();
-            let mut h = Hindsight::new(&net, 50.0);
+            let mut h = Hindsight::new(&net, 50.0).expect("eight zones");
             for (dlat, dlon, region) in offsets {
                 let spread = [0.05, 1.0, 5.0][region as usize];
                 let customer =
@@ -271,7 +317,7 @@ mod tests {
         // jeans at Columbus 0.35 + 0.48 + 4.925 = 5.755.
         let net = network();
         let cat = catalog();
-        let mut h = Hindsight::new(&net, 50.0);
+        let mut h = Hindsight::new(&net, 50.0).expect("eight zones");
         let mut order = web(CLEVELAND, &[(TEE, 1), (JEANS, 1)]);
         order.region = 7;
         h.add_order(&net, &order);
@@ -289,5 +335,16 @@ mod tests {
         assert!((none.total - 100.0).abs() < 1e-9);
         assert!((none.unserved - 2.0).abs() < 1e-9);
         let _ = RENO;
+    }
+
+    #[test]
+    fn a_rate_card_a_byte_cannot_code_is_refused() {
+        let mut net = network();
+        let last = net.rate_card.zones.last().expect("zones").clone();
+        net.rate_card.zones.resize(MAX_ZONES + 1, last);
+        let err = Hindsight::new(&net, 50.0).expect_err("257 zones");
+        assert!(err.to_string().contains("codes at most 256"), "{err}");
+        net.rate_card.zones.truncate(MAX_ZONES);
+        assert!(Hindsight::new(&net, 50.0).is_ok());
     }
 }

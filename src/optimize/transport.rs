@@ -28,7 +28,7 @@ use std::collections::BinaryHeap;
 
 mod repair;
 
-pub use repair::{Repaired, solve_by_repair};
+pub use repair::{Classes, Repaired, solve_by_repair};
 
 /// Amounts below this are treated as zero.
 const EPS: f64 = 1e-9;
@@ -72,6 +72,14 @@ pub enum TransportError {
         /// Entries expected.
         expected: usize,
         /// Entries given.
+        found: usize,
+    },
+    /// The demand classes given to [`solve_by_repair`] are not one per demand point.
+    #[error("{found} demand classes for {expected} demand points")]
+    Classes {
+        /// Demand points.
+        expected: usize,
+        /// Classes given.
         found: usize,
     },
     /// A supply, demand, cost or the penalty is negative or not a number.

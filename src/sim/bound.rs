@@ -35,8 +35,11 @@ pub struct BoundLog {
 
 impl BoundLog {
     /// An empty log for `network`, charging `penalty` per unit cancelled.
-    pub fn new(network: &Network, penalty: f64) -> Self {
-        BoundLog { penalty, objective: 0.0, orders: 0, hindsight: Hindsight::new(network, penalty) }
+    ///
+    /// Errors: as [`Hindsight::new`] (a rate card the bound cannot code).
+    pub fn new(network: &Network, penalty: f64) -> Result<Self, TransportError> {
+        let hindsight = Hindsight::new(network, penalty)?;
+        Ok(BoundLog { penalty, objective: 0.0, orders: 0, hindsight })
     }
 
     /// Adds a closed order, if it is a measured ship-to-home order.

@@ -4,7 +4,8 @@
 //! points whose costs repeat in a few values).
 //!
 //! Key items: [`solve_by_repair`] (generic over a cost function, so a caller need not
-//! build the dense cost table) and [`Repaired`]. Pure arithmetic like its parent module.
+//! build the dense cost table), [`Classes`] and [`Repaired`]. Pure arithmetic like its
+//! parent module.
 //!
 //! Method (a primal-dual successive-shortest-path method started from a relaxed optimum;
 //! Ahuja, Magnanti and Orlin, *Network Flows*, 1993, sections 9.7 and 9.8):
@@ -23,17 +24,26 @@
 //!    supply point that serves it (its reverse arc has reduced cost zero), and then relaxes
 //!    every source once. Dijkstra therefore runs over the `m + 1` sources with an array
 //!    scan (the graph between sources is dense) and stops at the first source with room;
+//!    demand points of one class (the caller's: costs that differ only by a constant
+//!    offset, as the bound's groups of one price pattern) rank the sources alike, so of a
+//!    class only a point reached with a lower `distance + offset - mu` than every earlier
+//!    one of it relaxes the sources (the others only the outside supplier);
 //!    potentials move as in SSP with early termination, so `lambda` only grows, and only at
 //!    points that are full, which keeps complementary slackness at the end.
 //! 4. After each search, besides the shortest path found, every other path of zero reduced
 //!    cost is augmented (a depth-first search with current-arc pointers, as in a blocking
 //!    flow). The costs of the bound repeat (a unit's cost difference between two nodes
 //!    depends on the pair of zones only), so one search typically moves many demand points.
+//!    A demand point's scan for a tight arc is skipped when its class's two lowest
+//!    `cost - offset + lambda` over the supply points (computed once per class and phase)
+//!    show none below the tolerance but at the point's own source.
 //!
-//! Complexity: the greedy start is `O(m n)`; each phase costs `O(m)` per demand point served
-//! by a supply point settled before the first one with room, plus `O(m^2)`. The number of
-//! phases is at most the number of distinct shortest-path lengths met, in practice far
-//! fewer than the augmentations of SSP from zero flow.
+//! Complexity: the greedy start is `O(m n)`; each phase's search costs `O(m)` per class and
+//! `O(1)` per demand point served by a supply point settled before the first one with room,
+//! plus `O(m^2)`; its augmentation `O(m)` per class met and `O(m)` per such demand point that
+//! has a tight arc (`O(1)` for the others). The number of phases is at most the number of
+//! distinct shortest-path lengths met, in practice far fewer than the augmentations of SSP
+//! from zero flow.
 
 use smallvec::SmallVec;
 
@@ -52,17 +62,39 @@ pub struct Repaired {
     pub phases: usize,
 }
 
+/// Demand points that rank the supply points alike: per demand point `j`, its class and
+/// its offset, such that `cost(i, j) - offset` is the same for every point of the class
+/// (for every supply point `i`). The solver relies on it for exactness; [`Classes::none`]
+/// claims nothing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Classes {
+    /// Each demand point's class, below the number of demand points.
+    pub class: Vec<u32>,
+    /// Each demand point's offset (finite).
+    pub offset: Vec<f64>,
+}
+
+impl Classes {
+    /// Every one of `n` demand points a class of its own.
+    pub fn none(n: usize) -> Self {
+        Classes { class: (0..n as u32).collect(), offset: vec![0.0; n] }
+    }
+}
+
 /// Solves `min sum c x + penalty * u` subject to `sum_j x_ij <= supply[i]`,
 /// `sum_i x_ij + u_j = demand[j]`, `x, u >= 0`, with `cost(i, j)` the cost per unit from
-/// supply point `i` to demand point `j` (infinite where there is no arc).
+/// supply point `i` to demand point `j` (infinite where there is no arc), whose demand
+/// points share costs as `classes` says.
 ///
-/// Errors: a negative, infinite or NaN supply, demand or penalty, or a negative or NaN
-/// cost, is refused; `NoConvergence` if the phase limit is hit (only possible with badly
-/// scaled amounts).
+/// Errors: a negative, infinite or NaN supply, demand or penalty, a negative or NaN cost,
+/// a non-finite offset or a class number not below the number of demand points, is
+/// refused, as are classes not one per demand point; `NoConvergence` if the phase limit is
+/// hit (only possible with badly scaled amounts).
 pub fn solve_by_repair(
     supply: &[f64],
     demand: &[f64],
     penalty: f64,
+    classes: &Classes,
     cost: impl Fn(usize, usize) -> f64,
 ) -> Result<Repaired, TransportError> {
     let bad = |v: f64| v.is_nan() || v < 0.0 || v == f64::INFINITY;
@@ -76,7 +108,19 @@ pub fn solve_by_repair(
     if bad(penalty) {
         return invalid("penalty", penalty);
     }
-    let mut state = State::greedy(supply, demand, penalty, &cost)?;
+    let n = demand.len();
+    for found in [classes.class.len(), classes.offset.len()] {
+        if found != n {
+            return Err(TransportError::Classes { expected: n, found });
+        }
+    }
+    if let Some(&c) = classes.class.iter().find(|&&c| c as usize >= n) {
+        return invalid("demand class", f64::from(c));
+    }
+    if let Some(&v) = classes.offset.iter().find(|v| !v.is_finite()) {
+        return invalid("offset", v);
+    }
+    let mut state = State::greedy(supply, demand, penalty, classes, &cost)?;
     let phases = state.repair()?;
     Ok(state.into_solution(demand.len(), phases))
 }
@@ -102,6 +146,11 @@ struct State<C> {
     lambda: Vec<f64>,
     /// Demand prices.
     mu: Vec<f64>,
+    /// Per group, its class (see [`Classes`]) and offset.
+    class: Vec<u32>,
+    offset: Vec<f64>,
+    /// Classes in use: one more than the largest class number.
+    classes: usize,
     /// Per group, the sources serving it and how much.
     assign: Vec<SmallVec<[(u32, f64); 2]>>,
     /// Per supply point, the groups it may serve (entries go stale when a group leaves;
@@ -116,6 +165,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         supply: &[f64],
         demand: &[f64],
         penalty: f64,
+        classes: &Classes,
         cost: C,
     ) -> Result<Self, TransportError> {
         let live: Vec<usize> = (0..supply.len()).filter(|&i| supply[i] > EPS).collect();
@@ -128,6 +178,9 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             demand: wanted.iter().map(|&j| demand[j]).collect(),
             lambda: vec![0.0; m + 1],
             mu: Vec::with_capacity(wanted.len()),
+            class: wanted.iter().map(|&j| classes.class[j]).collect(),
+            offset: wanted.iter().map(|&j| classes.offset[j]).collect(),
+            classes: classes.class.iter().max().map_or(0, |&c| c as usize + 1),
             assign: Vec::with_capacity(wanted.len()),
             members: vec![Vec::new(); m],
             tolerance: tight_tolerance(penalty),
@@ -190,7 +243,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
     fn repair(&mut self) -> Result<usize, TransportError> {
         let m = self.m();
         let limit = 8 * (m + self.wanted.len()) * (m + 2) + 64;
-        let mut search = Search::new(m, self.wanted.len());
+        let mut search = Search::new(m, self.wanted.len(), self.classes);
         for phase in 0..limit {
             if (0..m).all(|s| self.excess(s) <= EPS) {
                 return Ok(phase);
@@ -236,15 +289,22 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
                 search.via[g] = s;
                 search.reached.push(g as u32);
                 let d = search.dist[s];
-                for t in 0..=m {
-                    if search.settled[t] {
-                        continue;
-                    }
-                    let nd = d + self.reduced(g, t).max(0.0);
-                    if nd < search.dist[t] {
-                        search.dist[t] = nd;
-                        search.parent[t] = g;
-                    }
+                search.relax(g, m, d + self.reduced(g, m).max(0.0));
+                // Groups are reached at non-decreasing distances `d`, and a group of the
+                // class reached with a key no lower offers every supply point `t` a distance
+                // no lower: it offers `max(d, key + cost(g, t) - offset + lambda_t)`, where
+                // `cost(g, t) - offset` is the class's.
+                let key = d + self.offset[g] - self.mu[g];
+                let class = self.class[g] as usize;
+                if key >= search.best_key[class] {
+                    continue;
+                }
+                if search.best_key[class] == f64::INFINITY {
+                    search.classes.push(class as u32);
+                }
+                search.best_key[class] = key;
+                for t in 0..m {
+                    search.relax(g, t, d + self.reduced(g, t).max(0.0));
                 }
             }
         }
@@ -335,6 +395,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         let mut target_at = vec![0usize; self.wanted.len()];
         let mut dead = vec![false; m + 1];
         let mut on_path = vec![false; m + 1];
+        let mut lowest = vec![None; self.classes];
         for source in 0..m {
             // The path so far: sources visited, and the group taken at each step.
             let mut stack: Vec<usize> = vec![source];
@@ -342,7 +403,8 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             on_path[source] = true;
             while self.excess(source) > EPS && !stack.is_empty() {
                 let s = *stack.last().expect("not empty");
-                match self.next_tight_step(s, &mut member_at, &mut target_at, &dead, &on_path) {
+                let cursor = (&mut member_at[..], &mut target_at[..], &mut lowest[..]);
+                match self.next_tight_step(s, cursor, &dead, &on_path) {
                     Some((g, t)) if self.has_room(t) => {
                         groups.push((g, t));
                         self.push_path(source, &groups);
@@ -383,12 +445,13 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
     }
 
     /// The next tight arc pair out of source `s`: a group `g` it serves and a source `t`
-    /// (not dead, not on the path) for which `g`'s reduced cost is zero.
+    /// (not dead, not on the path) for which `g`'s reduced cost is zero. `cursor` holds the
+    /// current-arc pointers (per source, per group) and each class's [`Lowest`], filled
+    /// when first needed.
     fn next_tight_step(
         &self,
         s: usize,
-        member_at: &mut [usize],
-        target_at: &mut [usize],
+        (member_at, target_at, lowest): (&mut [usize], &mut [usize], &mut [Option<Lowest>]),
         dead: &[bool],
         on_path: &[bool],
     ) -> Option<(usize, usize)> {
@@ -396,6 +459,9 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         while member_at[s] < self.members[s].len() {
             let g = self.members[s][member_at[s]] as usize;
             if self.serves(s, g) > EPS {
+                if target_at[g] == 0 && !self.may_step(g, s, lowest) {
+                    target_at[g] = m + 1;
+                }
                 while target_at[g] <= m {
                     let t = target_at[g];
                     if t != s && !dead[t] && !on_path[t] && self.reduced(g, t) <= self.tolerance {
@@ -407,6 +473,34 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             member_at[s] += 1;
         }
         None
+    }
+
+    /// Whether group `g`, served by `s`, may have an arc of zero reduced cost to another
+    /// source: false only when the outside supplier's is above the tolerance and so is,
+    /// by its class's [`Lowest`] (with the tolerance again as slack for rounding), every
+    /// supply point's but `s`'s. Prices do not move while paths are augmented, so a
+    /// class's `Lowest` holds for the whole augmentation.
+    fn may_step(&self, g: usize, s: usize, lowest: &mut [Option<Lowest>]) -> bool {
+        if self.reduced(g, self.m()) <= self.tolerance {
+            return true;
+        }
+        let low = *lowest[self.class[g] as usize].get_or_insert_with(|| self.lowest(g));
+        let other = if low.at == s { low.second } else { low.first };
+        other + self.offset[g] - self.mu[g] <= 2.0 * self.tolerance
+    }
+
+    /// The [`Lowest`] of `g`'s class.
+    fn lowest(&self, g: usize) -> Lowest {
+        let mut low = Lowest { first: f64::INFINITY, at: NONE, second: f64::INFINITY };
+        for t in 0..self.m() {
+            let r = self.cost(g, t) - self.offset[g] + self.lambda[t];
+            if r < low.first {
+                low = Lowest { first: r, at: t, second: low.first };
+            } else if r < low.second {
+                low.second = r;
+            }
+        }
+        low
     }
 
     /// The solution in the caller's indices.
@@ -430,6 +524,17 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
     }
 }
 
+/// For one class of demand points, at the current prices: the two lowest
+/// `cost - offset + lambda` over the supply points, and the supply point of the lowest. A
+/// point of the class served by `s` has a reduced cost to any other supply point of at least
+/// the lowest but `s`'s, plus its offset, minus its `mu`.
+#[derive(Clone, Copy, Debug)]
+struct Lowest {
+    first: f64,
+    at: usize,
+    second: f64,
+}
+
 /// One phase's search state, reused across phases.
 struct Search {
     /// Distance of each source (reduced costs).
@@ -441,16 +546,31 @@ struct Search {
     via: Vec<usize>,
     /// Groups reached, to reset `via`.
     reached: Vec<u32>,
+    /// Per class, the lowest `distance + offset - mu` of a group of it that relaxed the
+    /// supply points (infinite if none did).
+    best_key: Vec<f64>,
+    /// Classes with a finite `best_key`, to reset it.
+    classes: Vec<u32>,
 }
 
 impl Search {
-    fn new(m: usize, n: usize) -> Self {
+    fn new(m: usize, n: usize, classes: usize) -> Self {
         Search {
             dist: vec![f64::INFINITY; m + 1],
             settled: vec![false; m + 1],
             parent: vec![NONE; m + 1],
             via: vec![NONE; n],
             reached: Vec::new(),
+            best_key: vec![f64::INFINITY; classes],
+            classes: Vec::new(),
+        }
+    }
+
+    /// Offers source `t` distance `nd` through group `g`, unless `t` is settled.
+    fn relax(&mut self, g: usize, t: usize, nd: f64) {
+        if !self.settled[t] && nd < self.dist[t] {
+            self.dist[t] = nd;
+            self.parent[t] = g;
         }
     }
 
@@ -462,6 +582,10 @@ impl Search {
             self.via[g as usize] = NONE;
         }
         self.reached.clear();
+        for &c in &self.classes {
+            self.best_key[c as usize] = f64::INFINITY;
+        }
+        self.classes.clear();
     }
 }
 
@@ -475,7 +599,14 @@ mod tests {
     /// Solves `p` by repair with its dense cost table.
     fn repair(p: &Transport) -> Repaired {
         let n = p.demand.len();
-        solve_by_repair(&p.supply, &p.demand, p.penalty, |i, j| p.cost[i * n + j]).expect("solves")
+        repair_classed(p, &Classes::none(n))
+    }
+
+    /// Solves `p` by repair with its dense cost table and `classes`.
+    fn repair_classed(p: &Transport, classes: &Classes) -> Repaired {
+        let n = p.demand.len();
+        let cost = |i, j| p.cost[i * n + j];
+        solve_by_repair(&p.supply, &p.demand, p.penalty, classes, cost).expect("solves")
     }
 
     /// Checks `r` against the exact optimum of the successive-shortest-path solver: the same
@@ -550,6 +681,39 @@ mod tests {
         })
     }
 
+    /// Bound-shaped instances whose demand points fall in a few classes (price patterns):
+    /// cost = the pattern's price from the node (missing for some) + the point's share;
+    /// returns the instance and its classes.
+    fn classed() -> impl Strategy<Value = (Transport, Classes)> {
+        (1usize..12, 1usize..5, 1usize..40).prop_flat_map(|(m, patterns, n)| {
+            // Class numbers stay below the number of demand points.
+            let patterns = patterns.min(n);
+            (
+                prop::collection::vec(0u32..6, m),
+                prop::collection::vec(1u32..4, n),
+                prop::collection::vec(0u32..patterns as u32, n),
+                prop::collection::vec(prop::option::weighted(0.9, 0usize..4), m * patterns),
+                prop::collection::vec(prop::sample::select(vec![4.925, 9.85, 3.1, 0.0]), n),
+                prop::sample::select(vec![8.0, 12.5, 50.0]),
+            )
+                .prop_map(move |(s, d, class, zone, offset, penalty)| {
+                    let kg = [0.5, 0.75, 1.1, 1.4];
+                    let base = |i: usize, c: u32| {
+                        zone[i * patterns + c as usize]
+                            .map_or(f64::INFINITY, |z| 0.35 + 0.1 * i as f64 + kg[z] * 0.8)
+                    };
+                    let cost = (0..m * n).map(|k| base(k / n, class[k % n]) + offset[k % n]);
+                    let p = Transport {
+                        supply: s.into_iter().map(f64::from).collect(),
+                        demand: d.into_iter().map(f64::from).collect(),
+                        cost: cost.collect(),
+                        penalty,
+                    };
+                    (p, Classes { class, offset })
+                })
+        })
+    }
+
     proptest! {
         #[test]
         fn repair_finds_the_successive_shortest_path_optimum(p in instance()) {
@@ -559,6 +723,12 @@ mod tests {
         #[test]
         fn repair_is_exact_on_bound_shaped_instances_with_ties(p in bound_like()) {
             agrees(&p, &repair(&p))?;
+        }
+
+        /// Relaxing a class once per phase keeps the optimum.
+        #[test]
+        fn repair_is_exact_with_classes((p, classes) in classed()) {
+            agrees(&p, &repair_classed(&p, &classes))?;
         }
 
         /// Fractional amounts: the repair does not rely on integral units.
@@ -610,13 +780,22 @@ mod tests {
     #[test]
     fn bad_input_is_refused() {
         let ok = |_: usize, _: usize| 1.0;
-        let err = solve_by_repair(&[-1.0], &[1.0], 5.0, ok);
+        let one = Classes::none(1);
+        let err = solve_by_repair(&[-1.0], &[1.0], 5.0, &one, ok);
         assert!(matches!(err, Err(TransportError::Invalid { what: "supply", .. })));
-        let err = solve_by_repair(&[1.0], &[f64::NAN], 5.0, ok);
+        let err = solve_by_repair(&[1.0], &[f64::NAN], 5.0, &one, ok);
         assert!(matches!(err, Err(TransportError::Invalid { what: "demand", .. })));
-        let err = solve_by_repair(&[1.0], &[1.0], f64::INFINITY, ok);
+        let err = solve_by_repair(&[1.0], &[1.0], f64::INFINITY, &one, ok);
         assert!(matches!(err, Err(TransportError::Invalid { what: "penalty", .. })));
-        let err = solve_by_repair(&[1.0], &[1.0], 5.0, |_, _| -2.0);
+        let err = solve_by_repair(&[1.0], &[1.0], 5.0, &one, |_, _| -2.0);
         assert!(matches!(err, Err(TransportError::Invalid { what: "cost", .. })));
+        let err = solve_by_repair(&[1.0], &[1.0, 2.0], 5.0, &one, ok);
+        assert!(matches!(err, Err(TransportError::Classes { expected: 2, found: 1 })));
+        let past = Classes { class: vec![1], offset: vec![0.0] };
+        let err = solve_by_repair(&[1.0], &[1.0], 5.0, &past, ok);
+        assert!(matches!(err, Err(TransportError::Invalid { what: "demand class", .. })));
+        let nan = Classes { class: vec![0], offset: vec![f64::NAN] };
+        let err = solve_by_repair(&[1.0], &[1.0], 5.0, &nan, ok);
+        assert!(matches!(err, Err(TransportError::Invalid { what: "offset", .. })));
     }
 }
