@@ -41,7 +41,9 @@
 
 use std::collections::HashMap;
 
-use super::transport::{Classes, TransportError, solve_by_repair};
+use rayon::prelude::*;
+
+use super::transport::{Classes, Repaired, TransportError, solve_by_repair};
 use crate::catalog::Catalog;
 use crate::ids::{NodeId, SkuId};
 use crate::network::{GeoPoint, Network, RateCard, Zone, great_circle_miles};
@@ -154,61 +156,55 @@ impl Hindsight {
     /// `stop` is asked before each SKU; `None` when it asked to stop (Ctrl-C during a long
     /// solve). Logs the solve time (`tracing`, level info) so it can be told apart from the
     /// simulation's.
+    ///
+    /// SKUs are independent problems, solved in parallel on the current rayon pool (so
+    /// `--threads` bounds it) and added up in SKU order: the value does not depend on the
+    /// number of threads.
     pub fn solve(
         &self,
         network: &Network,
         catalog: &Catalog,
-        supply: impl Fn(NodeId, SkuId) -> f64,
-        stop: impl Fn() -> bool,
+        supply: impl Fn(NodeId, SkuId) -> f64 + Sync,
+        stop: impl Fn() -> bool + Sync,
     ) -> Result<Option<BoundValue>, TransportError> {
         let started = std::time::Instant::now();
-        let mut value = BoundValue { total: 0.0, orders: self.orders, unserved: 0.0 };
-        let picks: Vec<f64> =
-            self.shippers.iter().map(|&n| network.node(n).pick_cost_per_unit).collect();
-        let codes = network.rate_card.zones.len();
-        let mut unit_cost = vec![0.0; picks.len() * codes];
         let mut patterns: Vec<&[u8]> = vec![&[]; self.pattern_index.len()];
         for (key, &index) in &self.pattern_index {
             patterns[index as usize] = key;
         }
-        let mut skus: Vec<&SkuId> = self.demand.keys().collect();
-        skus.sort();
+        let prices = Prices {
+            picks: self.shippers.iter().map(|&n| network.node(n).pick_cost_per_unit).collect(),
+            per_kg: network.rate_card.zones.iter().map(|zone| zone.cost_per_kg).collect(),
+            patterns,
+        };
+        let mut skus: Vec<SkuId> = self.demand.keys().copied().collect();
+        skus.sort_unstable();
+        let solved: Vec<Option<Result<Repaired, TransportError>>> = skus
+            .par_iter()
+            .map_init(
+                || vec![0.0; prices.picks.len() * prices.per_kg.len()],
+                |unit_cost, &sku| {
+                    if stop() {
+                        return None;
+                    }
+                    let weight = catalog.sku(sku).weight_kg;
+                    let supply_row: Vec<f64> =
+                        self.shippers.iter().map(|&n| supply(n, sku).max(0.0)).collect();
+                    Some(self.solve_sku(
+                        &self.demand[&sku],
+                        weight,
+                        &supply_row,
+                        &prices,
+                        unit_cost,
+                    ))
+                },
+            )
+            .collect();
+        let mut value = BoundValue { total: 0.0, orders: self.orders, unserved: 0.0 };
         let mut repaired = 0usize;
-        for &sku in skus {
-            if stop() {
-                return Ok(None);
-            }
-            let groups = &self.demand[&sku];
-            let mut keys: Vec<(u32, u64)> = groups.keys().copied().collect();
-            keys.sort_unstable();
-            let units: Vec<f64> = keys.iter().map(|k| groups[k]).collect();
-            // Groups of one pattern differ by their share alone: one class (keys are sorted,
-            // so a pattern's groups are consecutive), offset by the share.
-            let mut classes = Classes::default();
-            for (g, &(pattern, share)) in keys.iter().enumerate() {
-                let new = g == 0 || keys[g - 1].0 != pattern;
-                let class = classes.class.last().map_or(0, |&c| c + u32::from(new));
-                classes.class.push(class);
-                classes.offset.push(f64::from_bits(share));
-            }
-            let weight = catalog.sku(sku).weight_kg;
-            let supply_row: Vec<f64> =
-                self.shippers.iter().map(|&n| supply(n, sku).max(0.0)).collect();
-            // Per shipper and price code: pick + price per kg x weight (as many codes as
-            // zones, a few kilobytes). A group's cost is then its pattern's byte for the
-            // shipper, a look-up, and its share: no dense table, and a pattern row is 505
-            // bytes, not 505 prices.
-            for (row, &pick) in unit_cost.chunks_exact_mut(codes).zip(&picks) {
-                for (cost, zone) in row.iter_mut().zip(&network.rate_card.zones) {
-                    *cost = pick + zone.cost_per_kg * weight;
-                }
-            }
-            let cost = |k: usize, g: usize| {
-                let (pattern, share) = keys[g];
-                let code = usize::from(patterns[pattern as usize][k]);
-                unit_cost[k * codes + code] + f64::from_bits(share)
-            };
-            let solution = solve_by_repair(&supply_row, &units, self.penalty, &classes, cost)?;
+        for solution in solved {
+            let Some(solution) = solution else { return Ok(None) };
+            let solution = solution?;
             repaired += usize::from(solution.phases > 0);
             value.total += solution.cost;
             value.unserved += solution.unserved.iter().sum::<f64>();
@@ -222,6 +218,54 @@ impl Hindsight {
         );
         Ok(Some(value))
     }
+
+    /// One SKU's transportation problem: its demand `groups`, its `weight` in kilograms and
+    /// each shipper's supply of it; `unit_cost` is a scratch table of shippers x price codes.
+    fn solve_sku(
+        &self,
+        groups: &HashMap<(u32, u64), f64>,
+        weight: f64,
+        supply_row: &[f64],
+        prices: &Prices<'_>,
+        unit_cost: &mut [f64],
+    ) -> Result<Repaired, TransportError> {
+        let mut keys: Vec<(u32, u64)> = groups.keys().copied().collect();
+        keys.sort_unstable();
+        let units: Vec<f64> = keys.iter().map(|k| groups[k]).collect();
+        // Groups of one pattern differ by their share alone: one class (keys are sorted,
+        // so a pattern's groups are consecutive), offset by the share.
+        let mut classes = Classes::default();
+        for (g, &(pattern, share)) in keys.iter().enumerate() {
+            let new = g == 0 || keys[g - 1].0 != pattern;
+            let class = classes.class.last().map_or(0, |&c| c + u32::from(new));
+            classes.class.push(class);
+            classes.offset.push(f64::from_bits(share));
+        }
+        // Per shipper and price code: pick + price per kg x weight (as many codes as
+        // zones, a few kilobytes). A group's cost is then its pattern's byte for the
+        // shipper, a look-up, and its share: no dense table, and a pattern row is 505
+        // bytes, not 505 prices.
+        let codes = prices.per_kg.len();
+        for (row, &pick) in unit_cost.chunks_exact_mut(codes).zip(&prices.picks) {
+            for (cost, &per_kg) in row.iter_mut().zip(&prices.per_kg) {
+                *cost = pick + per_kg * weight;
+            }
+        }
+        let cost = |k: usize, g: usize| {
+            let (pattern, share) = keys[g];
+            let code = usize::from(prices.patterns[pattern as usize][k]);
+            unit_cost[k * codes + code] + f64::from_bits(share)
+        };
+        solve_by_repair(supply_row, &units, self.penalty, &classes, cost)
+    }
+}
+
+/// What every SKU's costs are built from: per shipper its pick cost, per zone its price
+/// per kilogram, and the price patterns by index (one zone code per shipper).
+struct Prices<'a> {
+    picks: Vec<f64>,
+    per_kg: Vec<f64>,
+    patterns: Vec<&'a [u8]>,
 }
 
 /// Each shipper's zone to one customer of a demand region (the first one seen), and how far
@@ -267,6 +311,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::ids::Units;
 
     proptest! {
         /// Zones read from a region's anchor are the zones of the computed distances, for
@@ -289,6 +334,37 @@ mod tests {
                     prop_assert!(std::ptr::eq(&net.rate_card.zones[zone], direct));
                 }
             }
+        }
+
+        /// SKUs solved in parallel add up in SKU order: the value is the same to the bit
+        /// on one thread and on three, scarce supply or not.
+        #[test]
+        fn the_value_does_not_depend_on_the_threads(
+            orders in prop::collection::vec(
+                (-3.0f64..3.0, -8.0f64..8.0, 0u32..4, prop::collection::vec((0u32..4, 1u32..4), 1..4)),
+                1..60,
+            ),
+            stock in prop::collection::vec(0u32..6, 20),
+        ) {
+            let net = network();
+            let cat = catalog();
+            let mut h = Hindsight::new(&net, 50.0).expect("eight zones");
+            for (dlat, dlon, region, lines) in orders {
+                let customer = GeoPoint { lat: 40.0 + dlat, lon: -90.0 + dlon };
+                let lines: Vec<(SkuId, Units)> =
+                    lines.into_iter().map(|(s, u)| (SkuId(s), u)).collect();
+                let mut order = web(customer, &lines);
+                order.region = region;
+                h.add_order(&net, &order);
+            }
+            let supply = |n: NodeId, s: SkuId| f64::from(stock[(n.0 as usize * 4 + s.0 as usize) % 20]);
+            let on = |threads| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+                pool.install(|| h.solve(&net, &cat, supply, || false)).expect("solves").expect("runs")
+            };
+            let (one, three) = (on(1), on(3));
+            prop_assert_eq!(one.total.to_bits(), three.total.to_bits());
+            prop_assert_eq!(one.unserved.to_bits(), three.unserved.to_bits());
         }
 
         /// Every distance closer to `miles` than its margin lies in the same zone.
@@ -321,7 +397,7 @@ mod tests {
         let mut order = web(CLEVELAND, &[(TEE, 1), (JEANS, 1)]);
         order.region = 7;
         h.add_order(&net, &order);
-        let solve = |supply: &dyn Fn(NodeId, SkuId) -> f64| {
+        let solve = |supply: &(dyn Fn(NodeId, SkuId) -> f64 + Sync)| {
             h.solve(&net, &cat, supply, || false).expect("solves").expect("never stopped")
         };
         let plenty = solve(&|_, _| 10.0);
@@ -340,7 +416,7 @@ mod tests {
     #[test]
     fn a_rate_card_a_byte_cannot_code_is_refused() {
         let mut net = network();
-        let last = net.rate_card.zones.last().expect("zones").clone();
+        let last = *net.rate_card.zones.last().expect("zones");
         net.rate_card.zones.resize(MAX_ZONES + 1, last);
         let err = Hindsight::new(&net, 50.0).expect_err("257 zones");
         assert!(err.to_string().contains("codes at most 256"), "{err}");
