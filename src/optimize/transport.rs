@@ -410,11 +410,11 @@ mod tests {
         (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()))
     }
 
-    #[test]
-    fn taha_sunray_transport_has_optimal_cost_435() {
-        // H. A. Taha, Operations Research: An Introduction (10th ed., 2017), Example 5.1-1
-        // (SunRay Transport): three silos, four mills, balanced; the optimum is $435.
-        let problem = Transport {
+    /// H. A. Taha, Operations Research: An Introduction (10th ed., 2017), Example 5.1-1
+    /// (SunRay Transport): three silos, four mills, balanced; the optimum is $435. Shared
+    /// with the repair solver's tests.
+    pub(super) fn taha_sunray() -> Transport {
+        Transport {
             supply: vec![15.0, 25.0, 10.0],
             demand: vec![5.0, 15.0, 15.0, 15.0],
             cost: vec![
@@ -423,8 +423,12 @@ mod tests {
                 4.0, 14.0, 16.0, 18.0,
             ],
             penalty: 1_000.0,
-        };
-        let s = solve_transport(&problem).expect("solves");
+        }
+    }
+
+    #[test]
+    fn taha_sunray_transport_has_optimal_cost_435() {
+        let s = solve_transport(&taha_sunray()).expect("solves");
         assert!(close(s.cost, 435.0), "cost {}", s.cost);
         assert!(s.unserved.iter().all(|u| *u < 1e-9));
     }

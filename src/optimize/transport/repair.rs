@@ -749,17 +749,8 @@ mod tests {
 
     #[test]
     fn textbook_instance_and_scarcity() {
-        // Taha's SunRay Transport (see the parent module's tests): optimum 435.
-        let taha = Transport {
-            supply: vec![15.0, 25.0, 10.0],
-            demand: vec![5.0, 15.0, 15.0, 15.0],
-            cost: vec![
-                10.0, 2.0, 20.0, 11.0, //
-                12.0, 7.0, 9.0, 20.0, //
-                4.0, 14.0, 16.0, 18.0,
-            ],
-            penalty: 1_000.0,
-        };
+        // Taha's SunRay Transport: optimum 435.
+        let taha = super::super::tests::taha_sunray();
         let r = repair(&taha);
         assert!((r.cost - 435.0).abs() < 1e-9, "{r:?}");
         assert!(r.phases > 0, "the greedy assignment overloads silo 1");
