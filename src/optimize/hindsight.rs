@@ -179,8 +179,14 @@ impl Hindsight {
         };
         let mut skus: Vec<SkuId> = self.demand.keys().copied().collect();
         skus.sort_unstable();
-        let solved: Vec<Option<Result<Repaired, TransportError>>> = skus
+        // Each SKU's flows are dropped as soon as it is solved: kept for the 20,000 SKUs
+        // of a national year, they would hold every demand group's flow at once.
+        // One SKU per task: a few SKUs (the best sellers, low ids) take seconds and most
+        // take milliseconds, and rayon splits a range only when a thread steals from it, so
+        // larger tasks left one thread alone with the best sellers (1.0 core busy of 2).
+        let solved: Vec<Option<Result<SkuBound, TransportError>>> = skus
             .par_iter()
+            .with_max_len(1)
             .map_init(
                 || vec![0.0; prices.picks.len() * prices.per_kg.len()],
                 |unit_cost, &sku| {
@@ -190,13 +196,20 @@ impl Hindsight {
                     let weight = catalog.sku(sku).weight_kg;
                     let supply_row: Vec<f64> =
                         self.shippers.iter().map(|&n| supply(n, sku).max(0.0)).collect();
-                    Some(self.solve_sku(
-                        &self.demand[&sku],
-                        weight,
-                        &supply_row,
-                        &prices,
-                        unit_cost,
-                    ))
+                    let started = std::time::Instant::now();
+                    let groups = &self.demand[&sku];
+                    let solved = self.solve_sku(groups, weight, &supply_row, &prices, unit_cost);
+                    let seconds = started.elapsed().as_secs_f64();
+                    if seconds >= SLOW_SKU_SECONDS {
+                        let phases = solved.as_ref().map_or(0, |s| s.phases);
+                        let groups = groups.len();
+                        tracing::debug!(sku = sku.0, groups, phases, seconds, "slow bound SKU");
+                    }
+                    Some(solved.map(|s| SkuBound {
+                        cost: s.cost,
+                        unserved: s.unserved.iter().sum(),
+                        repaired: s.phases > 0,
+                    }))
                 },
             )
             .collect();
@@ -205,9 +218,9 @@ impl Hindsight {
         for solution in solved {
             let Some(solution) = solution else { return Ok(None) };
             let solution = solution?;
-            repaired += usize::from(solution.phases > 0);
+            repaired += usize::from(solution.repaired);
             value.total += solution.cost;
-            value.unserved += solution.unserved.iter().sum::<f64>();
+            value.unserved += solution.unserved;
         }
         tracing::info!(
             skus = self.demand.len(),
@@ -260,6 +273,14 @@ impl Hindsight {
     }
 }
 
+/// One SKU's share of the bound: its optimal cost, its units unserved, and whether the
+/// greedy assignment had to be repaired.
+struct SkuBound {
+    cost: f64,
+    unserved: f64,
+    repaired: bool,
+}
+
 /// What every SKU's costs are built from: per shipper its pick cost, per zone its price
 /// per kilogram, and the price patterns by index (one zone code per shipper).
 struct Prices<'a> {
@@ -283,6 +304,9 @@ struct Anchor {
     /// Per shipper: (zone index, miles to the nearest band boundary).
     zones: Vec<(usize, f64)>,
 }
+
+/// A SKU whose solve takes this long is logged (`tracing`, level debug).
+const SLOW_SKU_SECONDS: f64 = 1.0;
 
 /// Zones a price code (one byte) can tell apart.
 const MAX_ZONES: usize = 256;
