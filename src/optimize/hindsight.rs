@@ -181,11 +181,11 @@ impl Hindsight {
         skus.sort_unstable();
         // Each SKU's flows are dropped as soon as it is solved: kept for the 20,000 SKUs
         // of a national year, they would hold every demand group's flow at once.
-        // One SKU per task: a few SKUs (the best sellers, low ids) take seconds and most
-        // take milliseconds, and rayon splits a range only when a thread steals from it, so
-        // larger tasks left one thread alone with the best sellers (1.0 core busy of 2).
         let solved: Vec<Option<Result<SkuBound, TransportError>>> = skus
             .par_iter()
+            // One SKU per task: a few SKUs (the best sellers, low ids) take seconds and
+            // most take milliseconds, and rayon splits a range only when a thread steals
+            // from it, so larger tasks left one thread alone with the best sellers.
             .with_max_len(1)
             .map_init(
                 || vec![0.0; prices.picks.len() * prices.per_kg.len()],
@@ -196,10 +196,10 @@ impl Hindsight {
                     let weight = catalog.sku(sku).weight_kg;
                     let supply_row: Vec<f64> =
                         self.shippers.iter().map(|&n| supply(n, sku).max(0.0)).collect();
-                    let started = std::time::Instant::now();
+                    let sku_started = std::time::Instant::now();
                     let groups = &self.demand[&sku];
                     let solved = self.solve_sku(groups, weight, &supply_row, &prices, unit_cost);
-                    let seconds = started.elapsed().as_secs_f64();
+                    let seconds = sku_started.elapsed().as_secs_f64();
                     if seconds >= SLOW_SKU_SECONDS {
                         let phases = solved.as_ref().map_or(0, |s| s.phases);
                         let groups = groups.len();
