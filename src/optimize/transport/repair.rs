@@ -45,6 +45,9 @@
 //! distinct shortest-path lengths met, in practice far fewer than the augmentations of SSP
 //! from zero flow.
 
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
 use smallvec::SmallVec;
 
 use super::{EPS, TransportError};
@@ -156,6 +159,9 @@ struct State<C> {
     /// Per supply point, the groups it may serve (entries go stale when a group leaves;
     /// [`State::serves`] is the truth).
     members: Vec<Vec<u32>>,
+    /// Per class, a [`Lowest`] from some earlier prices: `lambda` only grows, so it stays a
+    /// lower bound on the class's costs at today's prices.
+    floor: Vec<Lowest>,
     tolerance: f64,
 }
 
@@ -183,18 +189,23 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             classes: classes.class.iter().max().map_or(0, |&c| c as usize + 1),
             assign: Vec::with_capacity(wanted.len()),
             members: vec![Vec::new(); m],
+            floor: Vec::new(),
             tolerance: tight_tolerance(penalty),
             cost,
             live,
             wanted,
         };
+        // The prices start at zero, so each class's floor is its two lowest costs.
+        let mut floor = vec![Lowest::NONE; state.classes];
         for g in 0..state.wanted.len() {
             let (mut best, mut at) = (penalty, m);
+            let low = &mut floor[state.class[g] as usize];
             for s in 0..m {
                 let c = state.cost(g, s);
                 if c.is_nan() || c < 0.0 {
                     return Err(TransportError::Invalid { what: "cost", value: c });
                 }
+                low.offer(c - state.offset[g], s);
                 if c < best {
                     (best, at) = (c, s);
                 }
@@ -206,6 +217,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
                 state.members[at].push(g as u32);
             }
         }
+        state.floor = floor;
         Ok(state)
     }
 
@@ -259,6 +271,13 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
 
     /// Dijkstra from every source over supply, on reduced costs, until the first source
     /// with room is settled; returns that source.
+    ///
+    /// A class met is not relaxed at once: it waits with a lower bound on what it can
+    /// offer (from its [`State::floor`]), and is relaxed only once that bound is no higher
+    /// than the next source to settle. The search ends at the first source with room, so
+    /// the classes whose every alternative costs more than that shortest path (most of a
+    /// large SKU's) are never relaxed. Distances come out the same; among offers that tie,
+    /// which one a source keeps as its parent may differ, so the flow may be another optimum.
     fn dijkstra(&mut self, search: &mut Search) -> usize {
         let m = self.m();
         for s in 0..m {
@@ -267,11 +286,25 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             }
         }
         loop {
-            // The graph between sources is dense: an array scan beats a heap here.
-            let next = (0..=m)
-                .filter(|&s| !search.settled[s])
-                .min_by(|&a, &b| search.dist[a].total_cmp(&search.dist[b]))
-                .filter(|&s| search.dist[s].is_finite());
+            let mut next = search.nearest(m);
+            let mut bar = next.map_or(f64::INFINITY, |s| search.dist[s]);
+            let mut relaxed = false;
+            while let Some(&Waiting { bound, class }) = search.waiting.peek() {
+                if bound > bar + self.tolerance {
+                    break;
+                }
+                search.waiting.pop();
+                let class = class as usize;
+                if search.best_key[class] >= search.relaxed_key[class] {
+                    continue;
+                }
+                search.relaxed_key[class] = search.best_key[class];
+                bar = bar.min(self.relax_class(search, search.best_group[class] as usize));
+                relaxed = true;
+            }
+            if relaxed {
+                next = search.nearest(m);
+            }
             // Every group can go outside, and a source over supply serves a group, so the
             // outside supplier is always reached.
             let s = next.expect("the outside supplier is reachable from any excess");
@@ -303,11 +336,30 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
                     search.classes.push(class as u32);
                 }
                 search.best_key[class] = key;
-                for t in 0..m {
-                    search.relax(g, t, d + self.reduced(g, t).max(0.0));
+                search.best_group[class] = g as u32;
+                // Every source but `s` (settled) is offered at least `key` plus the
+                // class's floor at the others.
+                let bound = d.max(key + self.floor[class].but(s));
+                if bound.is_finite() {
+                    search.waiting.push(Waiting { bound, class: class as u32 });
                 }
             }
         }
+    }
+
+    /// Offers every supply point a distance through group `g` (reached, so `via[g]` is
+    /// settled); returns the lowest offer to a source not settled.
+    fn relax_class(&self, search: &mut Search, g: usize) -> f64 {
+        let d = search.dist[search.via[g]];
+        let mut lowest = f64::INFINITY;
+        for t in 0..self.m() {
+            let offer = d + self.reduced(g, t).max(0.0);
+            search.relax(g, t, offer);
+            if !search.settled[t] {
+                lowest = lowest.min(offer);
+            }
+        }
+        lowest
     }
 
     /// Moves the prices so that every arc on a shortest path to `terminal` has reduced
@@ -442,6 +494,12 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
                 on_path[s] = false;
             }
         }
+        // Computed at today's prices, the class's lowest costs are the tightest floor.
+        for (floor, low) in self.floor.iter_mut().zip(lowest) {
+            if let Some(low) = low {
+                *floor = low;
+            }
+        }
     }
 
     /// The next tight arc pair out of source `s`: a group `g` it serves and a source `t`
@@ -484,9 +542,13 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         if self.reduced(g, self.m()) <= self.tolerance {
             return true;
         }
-        let low = *lowest[self.class[g] as usize].get_or_insert_with(|| self.lowest(g));
-        let other = if low.at == s { low.second } else { low.first };
-        other + self.offset[g] - self.mu[g] <= 2.0 * self.tolerance
+        let class = self.class[g] as usize;
+        let below = |low: &Lowest| low.but(s) + self.offset[g] - self.mu[g] <= 2.0 * self.tolerance;
+        // The floor is a lower bound: when even it rules a tight arc out, no scan is needed.
+        if !below(&self.floor[class]) {
+            return false;
+        }
+        below(lowest[class].get_or_insert_with(|| self.lowest(g)))
     }
 
     /// The [`Lowest`] of `g`'s class.
@@ -535,6 +597,57 @@ struct Lowest {
     second: f64,
 }
 
+impl Lowest {
+    /// Nothing offered yet.
+    const NONE: Lowest = Lowest { first: f64::INFINITY, at: NONE, second: f64::INFINITY };
+
+    /// Takes `r` at supply point `t` into account (`t` may be offered again, by another
+    /// point of the class).
+    fn offer(&mut self, r: f64, t: usize) {
+        if t == self.at {
+            self.first = self.first.min(r);
+        } else if r < self.first {
+            *self = Lowest { first: r, at: t, second: self.first };
+        } else if r < self.second {
+            self.second = r;
+        }
+    }
+
+    /// The lowest at any supply point but `s`.
+    fn but(&self, s: usize) -> f64 {
+        if self.at == s { self.second } else { self.first }
+    }
+}
+
+/// A class met by the search, waiting to be relaxed: no source can be offered less than
+/// `bound` through it. Ordered so that `BinaryHeap` (a max-heap) pops the lowest bound
+/// first, ties by class.
+#[derive(Clone, Copy, Debug)]
+struct Waiting {
+    bound: f64,
+    class: u32,
+}
+
+impl Ord for Waiting {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.bound.total_cmp(&self.bound).then(other.class.cmp(&self.class))
+    }
+}
+
+impl PartialOrd for Waiting {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Waiting {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Waiting {}
+
 /// One phase's search state, reused across phases.
 struct Search {
     /// Distance of each source (reduced costs).
@@ -546,9 +659,14 @@ struct Search {
     via: Vec<usize>,
     /// Groups reached, to reset `via`.
     reached: Vec<u32>,
-    /// Per class, the lowest `distance + offset - mu` of a group of it that relaxed the
-    /// supply points (infinite if none did).
+    /// Per class, the lowest `distance + offset - mu` of a group of it reached (infinite
+    /// if none was), and that group.
     best_key: Vec<f64>,
+    best_group: Vec<u32>,
+    /// Per class, the `best_key` it was last relaxed with (infinite if never).
+    relaxed_key: Vec<f64>,
+    /// Classes met and not yet relaxed with their `best_key` (some entries stale).
+    waiting: BinaryHeap<Waiting>,
     /// Classes with a finite `best_key`, to reset it.
     classes: Vec<u32>,
 }
@@ -562,6 +680,9 @@ impl Search {
             via: vec![NONE; n],
             reached: Vec::new(),
             best_key: vec![f64::INFINITY; classes],
+            best_group: vec![0; classes],
+            relaxed_key: vec![f64::INFINITY; classes],
+            waiting: BinaryHeap::new(),
             classes: Vec::new(),
         }
     }
@@ -584,8 +705,19 @@ impl Search {
         self.reached.clear();
         for &c in &self.classes {
             self.best_key[c as usize] = f64::INFINITY;
+            self.relaxed_key[c as usize] = f64::INFINITY;
         }
         self.classes.clear();
+        self.waiting.clear();
+    }
+
+    /// The source not settled with the lowest finite distance (the first of ties), if any.
+    /// The graph between sources is dense: an array scan beats a heap here.
+    fn nearest(&self, m: usize) -> Option<usize> {
+        (0..=m)
+            .filter(|&s| !self.settled[s])
+            .min_by(|&a, &b| self.dist[a].total_cmp(&self.dist[b]))
+            .filter(|&s| self.dist[s].is_finite())
     }
 }
 
