@@ -135,6 +135,9 @@ fn tight_tolerance(penalty: f64) -> f64 {
 
 const NONE: usize = usize::MAX;
 
+/// A group's tight-arc cursor once its candidates are exhausted.
+const DONE: usize = usize::MAX;
+
 /// The working state: sources `0..m` are the supply points kept (`live`), source `m` is the
 /// outside supplier; groups `0..n` are the demand points kept (`wanted`).
 struct State<C> {
@@ -447,7 +450,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         let mut target_at = vec![0usize; self.wanted.len()];
         let mut dead = vec![false; m + 1];
         let mut on_path = vec![false; m + 1];
-        let mut lowest = vec![None; self.classes];
+        let mut near = Near::new(self.classes);
         for source in 0..m {
             // The path so far: sources visited, and the group taken at each step.
             let mut stack: Vec<usize> = vec![source];
@@ -455,7 +458,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             on_path[source] = true;
             while self.excess(source) > EPS && !stack.is_empty() {
                 let s = *stack.last().expect("not empty");
-                let cursor = (&mut member_at[..], &mut target_at[..], &mut lowest[..]);
+                let cursor = (&mut member_at[..], &mut target_at[..], &mut near);
                 match self.next_tight_step(s, cursor, &dead, &on_path) {
                     Some((g, t)) if self.has_room(t) => {
                         groups.push((g, t));
@@ -495,21 +498,22 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             }
         }
         // Computed at today's prices, the class's lowest costs are the tightest floor.
-        for (floor, low) in self.floor.iter_mut().zip(lowest) {
-            if let Some(low) = low {
-                *floor = low;
+        for (floor, class) in self.floor.iter_mut().zip(&near.class) {
+            if let Some((low, _)) = class {
+                *floor = *low;
             }
         }
     }
 
     /// The next tight arc pair out of source `s`: a group `g` it serves and a source `t`
     /// (not dead, not on the path) for which `g`'s reduced cost is zero. `cursor` holds the
-    /// current-arc pointers (per source, per group) and each class's [`Lowest`], filled
-    /// when first needed.
+    /// current-arc pointers (per source; per group, `1 +` its place among its class's near
+    /// points followed by the outside supplier, 0 before the first) and each class's
+    /// [`Near`], filled when first needed.
     fn next_tight_step(
         &self,
         s: usize,
-        (member_at, target_at, lowest): (&mut [usize], &mut [usize], &mut [Option<Lowest>]),
+        (member_at, target_at, near): (&mut [usize], &mut [usize], &mut Near),
         dead: &[bool],
         on_path: &[bool],
     ) -> Option<(usize, usize)> {
@@ -517,11 +521,25 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         while member_at[s] < self.members[s].len() {
             let g = self.members[s][member_at[s]] as usize;
             if self.serves(s, g) > EPS {
-                if target_at[g] == 0 && !self.may_step(g, s, lowest) {
-                    target_at[g] = m + 1;
+                if target_at[g] == 0 {
+                    target_at[g] = if self.may_step(g, s, near) { 1 } else { DONE };
                 }
-                while target_at[g] <= m {
-                    let t = target_at[g];
+                if target_at[g] == DONE {
+                    member_at[s] += 1;
+                    continue;
+                }
+                // The class's near points, then the outside supplier.
+                let points = near.of(self, g).1.clone();
+                while target_at[g] != DONE {
+                    let at = points.start + target_at[g] - 1;
+                    let t = match at.cmp(&points.end) {
+                        Ordering::Less => near.points[at] as usize,
+                        Ordering::Equal => m,
+                        Ordering::Greater => {
+                            target_at[g] = DONE;
+                            break;
+                        }
+                    };
                     if t != s && !dead[t] && !on_path[t] && self.reduced(g, t) <= self.tolerance {
                         return Some((g, t));
                     }
@@ -538,7 +556,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
     /// by its class's [`Lowest`] (with the tolerance again as slack for rounding), every
     /// supply point's but `s`'s. Prices do not move while paths are augmented, so a
     /// class's `Lowest` holds for the whole augmentation.
-    fn may_step(&self, g: usize, s: usize, lowest: &mut [Option<Lowest>]) -> bool {
+    fn may_step(&self, g: usize, s: usize, near: &mut Near) -> bool {
         if self.reduced(g, self.m()) <= self.tolerance {
             return true;
         }
@@ -548,20 +566,33 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         if !below(&self.floor[class]) {
             return false;
         }
-        below(lowest[class].get_or_insert_with(|| self.lowest(g)))
+        below(&near.of(self, g).0)
     }
 
-    /// The [`Lowest`] of `g`'s class.
-    fn lowest(&self, g: usize) -> Lowest {
-        let mut low = Lowest { first: f64::INFINITY, at: NONE, second: f64::INFINITY };
+    /// The [`Lowest`] of `g`'s class, and the supply points within twice the tolerance of
+    /// its lowest, in order, appended to `points`.
+    fn lowest(&self, g: usize, points: &mut Vec<u32>) -> Lowest {
+        let slack = 2.0 * self.tolerance;
+        let start = points.len();
+        let mut low = Lowest::NONE;
         for t in 0..self.m() {
             let r = self.cost(g, t) - self.offset[g] + self.lambda[t];
-            if r < low.first {
-                low = Lowest { first: r, at: t, second: low.first };
-            } else if r < low.second {
-                low.second = r;
+            low.offer(r, t);
+            // The lowest only falls, so every point within the slack of the final one is
+            // within it of the lowest so far; the others are dropped below.
+            if r <= low.first + slack {
+                points.push(t as u32);
             }
         }
+        let mut kept = start;
+        for k in start..points.len() {
+            let t = points[k] as usize;
+            if self.cost(g, t) - self.offset[g] + self.lambda[t] <= low.first + slack {
+                points[kept] = points[k];
+                kept += 1;
+            }
+        }
+        points.truncate(kept);
         low
     }
 
@@ -616,6 +647,40 @@ impl Lowest {
     /// The lowest at any supply point but `s`.
     fn but(&self, s: usize) -> f64 {
         if self.at == s { self.second } else { self.first }
+    }
+}
+
+/// Per class met by one augmentation, at its prices: the class's [`Lowest`] and the supply
+/// points whose `cost - offset + lambda` is within twice the tolerance of the lowest.
+///
+/// Why: a group served by a supply point is, by dual feasibility, at one of its class's
+/// lowest; so the only supply points it can have an arc of zero reduced cost to are these
+/// (up to rounding, far below the tolerance) and the outside supplier. Scanning them
+/// instead of every supply point finds the same arcs in the same order.
+struct Near {
+    /// Per class: its `Lowest` and its points' range in `points`, once computed.
+    class: Vec<Option<(Lowest, std::ops::Range<usize>)>>,
+    points: Vec<u32>,
+}
+
+impl Near {
+    fn new(classes: usize) -> Self {
+        Near { class: vec![None; classes], points: Vec::new() }
+    }
+
+    /// The entry of `g`'s class, computed on first use.
+    fn of<C: Fn(usize, usize) -> f64>(
+        &mut self,
+        state: &State<C>,
+        g: usize,
+    ) -> &(Lowest, std::ops::Range<usize>) {
+        let class = state.class[g] as usize;
+        if self.class[class].is_none() {
+            let start = self.points.len();
+            let low = state.lowest(g, &mut self.points);
+            self.class[class] = Some((low, start..self.points.len()));
+        }
+        self.class[class].as_ref().expect("just computed")
     }
 }
 
