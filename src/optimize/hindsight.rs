@@ -242,15 +242,26 @@ impl Hindsight {
         prices: &Prices<'_>,
         unit_cost: &mut [f64],
     ) -> Result<Repaired, TransportError> {
-        let mut keys: Vec<(u32, u64)> = groups.keys().copied().collect();
-        keys.sort_unstable();
-        let units: Vec<f64> = keys.iter().map(|k| groups[k]).collect();
-        // Groups of one pattern differ by their share alone: one class (keys are sorted,
-        // so a pattern's groups are consecutive), offset by the share.
+        let mut entries: Vec<((u32, u64), f64)> = groups.iter().map(|(&k, &u)| (k, u)).collect();
+        entries.sort_unstable_by_key(|&(key, _)| key);
+        let (keys, units): (Vec<(u32, u64)>, Vec<f64>) = entries.into_iter().unzip();
+        // Groups whose patterns agree on the shippers that hold the SKU differ by their
+        // share alone: one class, offset by the share. The solver prices no arc from a
+        // shipper without supply, and most SKUs are held by a few dozen of the 505, so
+        // patterns far apart elsewhere fall in one class here.
+        let holders: Vec<usize> = (0..supply_row.len()).filter(|&k| supply_row[k] > 0.0).collect();
+        let mut class_of: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut classes = Classes::default();
         for (g, &(pattern, share)) in keys.iter().enumerate() {
-            let new = g == 0 || keys[g - 1].0 != pattern;
-            let class = classes.class.last().map_or(0, |&c| c + u32::from(new));
+            // Keys are sorted, so a pattern's groups are consecutive.
+            let class = if g > 0 && keys[g - 1].0 == pattern {
+                classes.class[g - 1]
+            } else {
+                let codes = prices.patterns[pattern as usize];
+                let held: Vec<u8> = holders.iter().map(|&k| codes[k]).collect();
+                let next = class_of.len() as u32;
+                *class_of.entry(held).or_insert(next)
+            };
             classes.class.push(class);
             classes.offset.push(f64::from_bits(share));
         }
