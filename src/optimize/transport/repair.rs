@@ -26,17 +26,23 @@
 //!    scan (the graph between sources is dense) and stops at the first source with room;
 //!    demand points of one class (the caller's: costs that differ only by a constant
 //!    offset, as the bound's groups of one price pattern) rank the sources alike, so of a
-//!    class only a point reached with a lower `distance + offset - mu` than every earlier
-//!    one of it relaxes the sources (the others only the outside supplier);
-//!    potentials move as in SSP with early termination, so `lambda` only grows, and only at
-//!    points that are full, which keeps complementary slackness at the end.
+//!    class only its point reached with the lowest `distance + offset - mu` relaxes the
+//!    sources (the others only the outside supplier). A class is not relaxed when first
+//!    met: it waits in a heap keyed by a lower bound on what it could offer any source
+//!    (its floor, the two lowest `cost - offset + lambda` from an earlier phase, stays a
+//!    lower bound since `lambda` only grows), and is relaxed only once the next source to
+//!    settle is no nearer than that bound, so the classes that cannot improve a distance
+//!    before the search stops are never scanned. Potentials move as in SSP with early
+//!    termination, so `lambda` only grows, and only at points that are full, which keeps
+//!    complementary slackness at the end.
 //! 4. After each search, besides the shortest path found, every other path of zero reduced
 //!    cost is augmented (a depth-first search with current-arc pointers, as in a blocking
 //!    flow). The costs of the bound repeat (a unit's cost difference between two nodes
 //!    depends on the pair of zones only), so one search typically moves many demand points.
-//!    A demand point's scan for a tight arc is skipped when its class's two lowest
-//!    `cost - offset + lambda` over the supply points (computed once per class and phase)
-//!    show none below the tolerance but at the point's own source.
+//!    A demand point's scan for a tight arc is skipped when its class's floor shows none
+//!    below the tolerance but at the point's own source; otherwise it scans only its
+//!    class's near list (the supply points within twice the tolerance of the class's
+//!    lowest, computed once per class and phase) and then the outside supplier.
 //!
 //! Complexity: the greedy start is `O(m n)`; each phase's search costs `O(m)` per class and
 //! `O(1)` per demand point served by a supply point settled before the first one with room,
@@ -67,7 +73,8 @@ pub struct Repaired {
 
 /// Demand points that rank the supply points alike: per demand point `j`, its class and
 /// its offset, such that `cost(i, j) - offset` is the same for every point of the class
-/// (for every supply point `i`). The solver relies on it for exactness; [`Classes::none`]
+/// (for every supply point `i` with supply; empty ones are dropped before the classes are
+/// read). The solver relies on it for exactness; [`Classes::none`]
 /// claims nothing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Classes {
