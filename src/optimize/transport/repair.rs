@@ -26,17 +26,23 @@
 //!    scan (the graph between sources is dense) and stops at the first source with room;
 //!    demand points of one class (the caller's: costs that differ only by a constant
 //!    offset, as the bound's groups of one price pattern) rank the sources alike, so of a
-//!    class only a point reached with a lower `distance + offset - mu` than every earlier
-//!    one of it relaxes the sources (the others only the outside supplier);
-//!    potentials move as in SSP with early termination, so `lambda` only grows, and only at
-//!    points that are full, which keeps complementary slackness at the end.
+//!    class only its point reached with the lowest `distance + offset - mu` relaxes the
+//!    sources (the others only the outside supplier). A class is not relaxed when first
+//!    met: it waits in a heap keyed by a lower bound on what it could offer any source
+//!    (its floor, the two lowest `cost - offset + lambda` from an earlier phase, stays a
+//!    lower bound since `lambda` only grows), and is relaxed only once the next source to
+//!    settle is no nearer than that bound, so the classes that cannot improve a distance
+//!    before the search stops are never scanned. Potentials move as in SSP with early
+//!    termination, so `lambda` only grows, and only at points that are full, which keeps
+//!    complementary slackness at the end.
 //! 4. After each search, besides the shortest path found, every other path of zero reduced
 //!    cost is augmented (a depth-first search with current-arc pointers, as in a blocking
 //!    flow). The costs of the bound repeat (a unit's cost difference between two nodes
 //!    depends on the pair of zones only), so one search typically moves many demand points.
-//!    A demand point's scan for a tight arc is skipped when its class's two lowest
-//!    `cost - offset + lambda` over the supply points (computed once per class and phase)
-//!    show none below the tolerance but at the point's own source.
+//!    A demand point's scan for a tight arc is skipped when its class's floor shows none
+//!    below the tolerance but at the point's own source; otherwise it scans only its
+//!    class's near list (the supply points within twice the tolerance of the class's
+//!    lowest, computed once per class and phase) and then the outside supplier.
 //!
 //! Complexity: the greedy start is `O(m n)`; each phase's search costs `O(m)` per class and
 //! `O(1)` per demand point served by a supply point settled before the first one with room,
@@ -44,6 +50,9 @@
 //! has a tight arc (`O(1)` for the others). The number of phases is at most the number of
 //! distinct shortest-path lengths met, in practice far fewer than the augmentations of SSP
 //! from zero flow.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use smallvec::SmallVec;
 
@@ -64,7 +73,8 @@ pub struct Repaired {
 
 /// Demand points that rank the supply points alike: per demand point `j`, its class and
 /// its offset, such that `cost(i, j) - offset` is the same for every point of the class
-/// (for every supply point `i`). The solver relies on it for exactness; [`Classes::none`]
+/// (for every supply point `i` with supply; empty ones are dropped before the classes are
+/// read). The solver relies on it for exactness; [`Classes::none`]
 /// claims nothing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Classes {
@@ -132,6 +142,9 @@ fn tight_tolerance(penalty: f64) -> f64 {
 
 const NONE: usize = usize::MAX;
 
+/// A group's tight-arc cursor once its candidates are exhausted.
+const DONE: usize = usize::MAX;
+
 /// The working state: sources `0..m` are the supply points kept (`live`), source `m` is the
 /// outside supplier; groups `0..n` are the demand points kept (`wanted`).
 struct State<C> {
@@ -156,6 +169,9 @@ struct State<C> {
     /// Per supply point, the groups it may serve (entries go stale when a group leaves;
     /// [`State::serves`] is the truth).
     members: Vec<Vec<u32>>,
+    /// Per class, a [`Lowest`] from some earlier prices: `lambda` only grows, so it stays a
+    /// lower bound on the class's costs at today's prices.
+    floor: Vec<Lowest>,
     tolerance: f64,
 }
 
@@ -183,18 +199,23 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             classes: classes.class.iter().max().map_or(0, |&c| c as usize + 1),
             assign: Vec::with_capacity(wanted.len()),
             members: vec![Vec::new(); m],
+            floor: Vec::new(),
             tolerance: tight_tolerance(penalty),
             cost,
             live,
             wanted,
         };
+        // The prices start at zero, so each class's floor is its two lowest costs.
+        let mut floor = vec![Lowest::NONE; state.classes];
         for g in 0..state.wanted.len() {
             let (mut best, mut at) = (penalty, m);
+            let low = &mut floor[state.class[g] as usize];
             for s in 0..m {
                 let c = state.cost(g, s);
                 if c.is_nan() || c < 0.0 {
                     return Err(TransportError::Invalid { what: "cost", value: c });
                 }
+                low.offer(c - state.offset[g], s);
                 if c < best {
                     (best, at) = (c, s);
                 }
@@ -206,6 +227,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
                 state.members[at].push(g as u32);
             }
         }
+        state.floor = floor;
         Ok(state)
     }
 
@@ -259,6 +281,13 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
 
     /// Dijkstra from every source over supply, on reduced costs, until the first source
     /// with room is settled; returns that source.
+    ///
+    /// A class met is not relaxed at once: it waits with a lower bound on what it can
+    /// offer (from its [`State::floor`]), and is relaxed only once that bound is no higher
+    /// than the next source to settle. The search ends at the first source with room, so
+    /// the classes whose every alternative costs more than that shortest path (most of a
+    /// large SKU's) are never relaxed. Distances come out the same; among offers that tie,
+    /// which one a source keeps as its parent may differ, so the flow may be another optimum.
     fn dijkstra(&mut self, search: &mut Search) -> usize {
         let m = self.m();
         for s in 0..m {
@@ -267,11 +296,25 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             }
         }
         loop {
-            // The graph between sources is dense: an array scan beats a heap here.
-            let next = (0..=m)
-                .filter(|&s| !search.settled[s])
-                .min_by(|&a, &b| search.dist[a].total_cmp(&search.dist[b]))
-                .filter(|&s| search.dist[s].is_finite());
+            let mut next = search.nearest(m);
+            let mut bar = next.map_or(f64::INFINITY, |s| search.dist[s]);
+            let mut relaxed = false;
+            while let Some(&Waiting { bound, class }) = search.waiting.peek() {
+                if bound > bar + self.tolerance {
+                    break;
+                }
+                search.waiting.pop();
+                let class = class as usize;
+                if search.best_key[class] >= search.relaxed_key[class] {
+                    continue;
+                }
+                search.relaxed_key[class] = search.best_key[class];
+                bar = bar.min(self.relax_class(search, search.best_group[class] as usize));
+                relaxed = true;
+            }
+            if relaxed {
+                next = search.nearest(m);
+            }
             // Every group can go outside, and a source over supply serves a group, so the
             // outside supplier is always reached.
             let s = next.expect("the outside supplier is reachable from any excess");
@@ -303,11 +346,30 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
                     search.classes.push(class as u32);
                 }
                 search.best_key[class] = key;
-                for t in 0..m {
-                    search.relax(g, t, d + self.reduced(g, t).max(0.0));
+                search.best_group[class] = g as u32;
+                // Every source but `s` (settled) is offered at least `key` plus the
+                // class's floor at the others.
+                let bound = d.max(key + self.floor[class].but(s));
+                if bound.is_finite() {
+                    search.waiting.push(Waiting { bound, class: class as u32 });
                 }
             }
         }
+    }
+
+    /// Offers every supply point a distance through group `g` (reached, so `via[g]` is
+    /// settled); returns the lowest offer to a source not settled.
+    fn relax_class(&self, search: &mut Search, g: usize) -> f64 {
+        let d = search.dist[search.via[g]];
+        let mut lowest = f64::INFINITY;
+        for t in 0..self.m() {
+            let offer = d + self.reduced(g, t).max(0.0);
+            search.relax(g, t, offer);
+            if !search.settled[t] {
+                lowest = lowest.min(offer);
+            }
+        }
+        lowest
     }
 
     /// Moves the prices so that every arc on a shortest path to `terminal` has reduced
@@ -395,7 +457,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         let mut target_at = vec![0usize; self.wanted.len()];
         let mut dead = vec![false; m + 1];
         let mut on_path = vec![false; m + 1];
-        let mut lowest = vec![None; self.classes];
+        let mut near = Near::new(self.classes);
         for source in 0..m {
             // The path so far: sources visited, and the group taken at each step.
             let mut stack: Vec<usize> = vec![source];
@@ -403,7 +465,7 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
             on_path[source] = true;
             while self.excess(source) > EPS && !stack.is_empty() {
                 let s = *stack.last().expect("not empty");
-                let cursor = (&mut member_at[..], &mut target_at[..], &mut lowest[..]);
+                let cursor = (&mut member_at[..], &mut target_at[..], &mut near);
                 match self.next_tight_step(s, cursor, &dead, &on_path) {
                     Some((g, t)) if self.has_room(t) => {
                         groups.push((g, t));
@@ -442,16 +504,23 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
                 on_path[s] = false;
             }
         }
+        // Computed at today's prices, the class's lowest costs are the tightest floor.
+        for (floor, class) in self.floor.iter_mut().zip(&near.class) {
+            if let Some((low, _)) = class {
+                *floor = *low;
+            }
+        }
     }
 
     /// The next tight arc pair out of source `s`: a group `g` it serves and a source `t`
     /// (not dead, not on the path) for which `g`'s reduced cost is zero. `cursor` holds the
-    /// current-arc pointers (per source, per group) and each class's [`Lowest`], filled
-    /// when first needed.
+    /// current-arc pointers (per source; per group, `1 +` its place among its class's near
+    /// points followed by the outside supplier, 0 before the first) and each class's
+    /// [`Near`], filled when first needed.
     fn next_tight_step(
         &self,
         s: usize,
-        (member_at, target_at, lowest): (&mut [usize], &mut [usize], &mut [Option<Lowest>]),
+        (member_at, target_at, near): (&mut [usize], &mut [usize], &mut Near),
         dead: &[bool],
         on_path: &[bool],
     ) -> Option<(usize, usize)> {
@@ -459,11 +528,25 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
         while member_at[s] < self.members[s].len() {
             let g = self.members[s][member_at[s]] as usize;
             if self.serves(s, g) > EPS {
-                if target_at[g] == 0 && !self.may_step(g, s, lowest) {
-                    target_at[g] = m + 1;
+                if target_at[g] == 0 {
+                    target_at[g] = if self.may_step(g, s, near) { 1 } else { DONE };
                 }
-                while target_at[g] <= m {
-                    let t = target_at[g];
+                if target_at[g] == DONE {
+                    member_at[s] += 1;
+                    continue;
+                }
+                // The class's near points, then the outside supplier.
+                let points = near.of(self, g).1.clone();
+                while target_at[g] != DONE {
+                    let at = points.start + target_at[g] - 1;
+                    let t = match at.cmp(&points.end) {
+                        Ordering::Less => near.points[at] as usize,
+                        Ordering::Equal => m,
+                        Ordering::Greater => {
+                            target_at[g] = DONE;
+                            break;
+                        }
+                    };
                     if t != s && !dead[t] && !on_path[t] && self.reduced(g, t) <= self.tolerance {
                         return Some((g, t));
                     }
@@ -480,26 +563,43 @@ impl<C: Fn(usize, usize) -> f64> State<C> {
     /// by its class's [`Lowest`] (with the tolerance again as slack for rounding), every
     /// supply point's but `s`'s. Prices do not move while paths are augmented, so a
     /// class's `Lowest` holds for the whole augmentation.
-    fn may_step(&self, g: usize, s: usize, lowest: &mut [Option<Lowest>]) -> bool {
+    fn may_step(&self, g: usize, s: usize, near: &mut Near) -> bool {
         if self.reduced(g, self.m()) <= self.tolerance {
             return true;
         }
-        let low = *lowest[self.class[g] as usize].get_or_insert_with(|| self.lowest(g));
-        let other = if low.at == s { low.second } else { low.first };
-        other + self.offset[g] - self.mu[g] <= 2.0 * self.tolerance
+        let class = self.class[g] as usize;
+        let below = |low: &Lowest| low.but(s) + self.offset[g] - self.mu[g] <= 2.0 * self.tolerance;
+        // The floor is a lower bound: when even it rules a tight arc out, no scan is needed.
+        if !below(&self.floor[class]) {
+            return false;
+        }
+        below(&near.of(self, g).0)
     }
 
-    /// The [`Lowest`] of `g`'s class.
-    fn lowest(&self, g: usize) -> Lowest {
-        let mut low = Lowest { first: f64::INFINITY, at: NONE, second: f64::INFINITY };
+    /// The [`Lowest`] of `g`'s class, and the supply points within twice the tolerance of
+    /// its lowest, in order, appended to `points`.
+    fn lowest(&self, g: usize, points: &mut Vec<u32>) -> Lowest {
+        let slack = 2.0 * self.tolerance;
+        let start = points.len();
+        let mut low = Lowest::NONE;
         for t in 0..self.m() {
             let r = self.cost(g, t) - self.offset[g] + self.lambda[t];
-            if r < low.first {
-                low = Lowest { first: r, at: t, second: low.first };
-            } else if r < low.second {
-                low.second = r;
+            low.offer(r, t);
+            // The lowest only falls, so every point within the slack of the final one is
+            // within it of the lowest so far; the others are dropped below.
+            if r <= low.first + slack {
+                points.push(t as u32);
             }
         }
+        let mut kept = start;
+        for k in start..points.len() {
+            let t = points[k] as usize;
+            if self.cost(g, t) - self.offset[g] + self.lambda[t] <= low.first + slack {
+                points[kept] = points[k];
+                kept += 1;
+            }
+        }
+        points.truncate(kept);
         low
     }
 
@@ -535,6 +635,91 @@ struct Lowest {
     second: f64,
 }
 
+impl Lowest {
+    /// Nothing offered yet.
+    const NONE: Lowest = Lowest { first: f64::INFINITY, at: NONE, second: f64::INFINITY };
+
+    /// Takes `r` at supply point `t` into account (`t` may be offered again, by another
+    /// point of the class).
+    fn offer(&mut self, r: f64, t: usize) {
+        if t == self.at {
+            self.first = self.first.min(r);
+        } else if r < self.first {
+            *self = Lowest { first: r, at: t, second: self.first };
+        } else if r < self.second {
+            self.second = r;
+        }
+    }
+
+    /// The lowest at any supply point but `s`.
+    fn but(&self, s: usize) -> f64 {
+        if self.at == s { self.second } else { self.first }
+    }
+}
+
+/// Per class met by one augmentation, at its prices: the class's [`Lowest`] and the supply
+/// points whose `cost - offset + lambda` is within twice the tolerance of the lowest.
+///
+/// Why: a group served by a supply point is, by dual feasibility, at one of its class's
+/// lowest; so the only supply points it can have an arc of zero reduced cost to are these
+/// (up to rounding, far below the tolerance) and the outside supplier. Scanning them
+/// instead of every supply point finds the same arcs in the same order.
+struct Near {
+    /// Per class: its `Lowest` and its points' range in `points`, once computed.
+    class: Vec<Option<(Lowest, std::ops::Range<usize>)>>,
+    points: Vec<u32>,
+}
+
+impl Near {
+    fn new(classes: usize) -> Self {
+        Near { class: vec![None; classes], points: Vec::new() }
+    }
+
+    /// The entry of `g`'s class, computed on first use.
+    fn of<C: Fn(usize, usize) -> f64>(
+        &mut self,
+        state: &State<C>,
+        g: usize,
+    ) -> &(Lowest, std::ops::Range<usize>) {
+        let class = state.class[g] as usize;
+        if self.class[class].is_none() {
+            let start = self.points.len();
+            let low = state.lowest(g, &mut self.points);
+            self.class[class] = Some((low, start..self.points.len()));
+        }
+        self.class[class].as_ref().expect("just computed")
+    }
+}
+
+/// A class met by the search, waiting to be relaxed: no source can be offered less than
+/// `bound` through it. Ordered so that `BinaryHeap` (a max-heap) pops the lowest bound
+/// first, ties by class.
+#[derive(Clone, Copy, Debug)]
+struct Waiting {
+    bound: f64,
+    class: u32,
+}
+
+impl Ord for Waiting {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.bound.total_cmp(&self.bound).then(other.class.cmp(&self.class))
+    }
+}
+
+impl PartialOrd for Waiting {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Waiting {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Waiting {}
+
 /// One phase's search state, reused across phases.
 struct Search {
     /// Distance of each source (reduced costs).
@@ -546,9 +731,14 @@ struct Search {
     via: Vec<usize>,
     /// Groups reached, to reset `via`.
     reached: Vec<u32>,
-    /// Per class, the lowest `distance + offset - mu` of a group of it that relaxed the
-    /// supply points (infinite if none did).
+    /// Per class, the lowest `distance + offset - mu` of a group of it reached (infinite
+    /// if none was), and that group.
     best_key: Vec<f64>,
+    best_group: Vec<u32>,
+    /// Per class, the `best_key` it was last relaxed with (infinite if never).
+    relaxed_key: Vec<f64>,
+    /// Classes met and not yet relaxed with their `best_key` (some entries stale).
+    waiting: BinaryHeap<Waiting>,
     /// Classes with a finite `best_key`, to reset it.
     classes: Vec<u32>,
 }
@@ -562,6 +752,9 @@ impl Search {
             via: vec![NONE; n],
             reached: Vec::new(),
             best_key: vec![f64::INFINITY; classes],
+            best_group: vec![0; classes],
+            relaxed_key: vec![f64::INFINITY; classes],
+            waiting: BinaryHeap::new(),
             classes: Vec::new(),
         }
     }
@@ -584,8 +777,19 @@ impl Search {
         self.reached.clear();
         for &c in &self.classes {
             self.best_key[c as usize] = f64::INFINITY;
+            self.relaxed_key[c as usize] = f64::INFINITY;
         }
         self.classes.clear();
+        self.waiting.clear();
+    }
+
+    /// The source not settled with the lowest finite distance (the first of ties), if any.
+    /// The graph between sources is dense: an array scan beats a heap here.
+    fn nearest(&self, m: usize) -> Option<usize> {
+        (0..=m)
+            .filter(|&s| !self.settled[s])
+            .min_by(|&a, &b| self.dist[a].total_cmp(&self.dist[b]))
+            .filter(|&s| self.dist[s].is_finite())
     }
 }
 
