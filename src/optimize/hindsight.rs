@@ -386,15 +386,7 @@ mod tests {
         ) {
             let net = network();
             let cat = catalog();
-            let mut h = Hindsight::new(&net, 50.0).expect("eight zones");
-            for (dlat, dlon, region, lines) in orders {
-                let customer = GeoPoint { lat: 40.0 + dlat, lon: -90.0 + dlon };
-                let lines: Vec<(SkuId, Units)> =
-                    lines.into_iter().map(|(s, u)| (SkuId(s), u)).collect();
-                let mut order = web(customer, &lines);
-                order.region = region;
-                h.add_order(&net, &order);
-            }
+            let h = collected(&net, 50.0, orders);
             let supply = |n: NodeId, s: SkuId| f64::from(stock[(n.0 as usize * 4 + s.0 as usize) % 20]);
             let on = |threads| {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
@@ -419,15 +411,7 @@ mod tests {
         ) {
             let net = network();
             let cat = catalog();
-            let mut h = Hindsight::new(&net, 30.0).expect("eight zones");
-            for (dlat, dlon, region, lines) in orders {
-                let customer = GeoPoint { lat: 40.0 + dlat, lon: -90.0 + dlon };
-                let lines: Vec<(SkuId, Units)> =
-                    lines.into_iter().map(|(s, u)| (SkuId(s), u)).collect();
-                let mut order = web(customer, &lines);
-                order.region = region;
-                h.add_order(&net, &order);
-            }
+            let h = collected(&net, 30.0, orders);
             let supply = |n: NodeId, s: SkuId| f64::from(stock[(n.0 as usize * 4 + s.0 as usize) % 20]);
             let bound = h.solve(&net, &cat, supply, || false).expect("solves").expect("runs");
 
@@ -477,6 +461,24 @@ mod tests {
     }
 
     use crate::routing::testkit::{CLEVELAND, COLUMBUS, JEANS, RENO, TEE, catalog, network, web};
+
+    /// A drawn order: the customer's offset in degrees from (40, -90), its region and its
+    /// lines as (SKU, units).
+    type Drawn = (f64, f64, u32, Vec<(u32, u32)>);
+
+    /// A bound at `penalty` that has collected `orders`.
+    fn collected(net: &Network, penalty: f64, orders: Vec<Drawn>) -> Hindsight {
+        let mut h = Hindsight::new(net, penalty).expect("eight zones");
+        for (dlat, dlon, region, lines) in orders {
+            let customer = GeoPoint { lat: 40.0 + dlat, lon: -90.0 + dlon };
+            let lines: Vec<(SkuId, Units)> =
+                lines.into_iter().map(|(s, u)| (SkuId(s), u)).collect();
+            let mut order = web(customer, &lines);
+            order.region = region;
+            h.add_order(net, &order);
+        }
+        h
+    }
 
     #[test]
     fn one_order_costs_its_cheapest_parcel_and_scarcity_moves_the_rest() {
