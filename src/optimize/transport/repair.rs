@@ -21,13 +21,13 @@
 //!    `i -> j -> i' -> j' -> ... -> t` (taking units of `j` off `i`, giving them to `i'`,
 //!    ...), ending at a supply point with room left or at `O`. Demand points are never
 //!    settled on their own: a demand point is reached at the distance of the first settled
-//!    supply point that serves it (its reverse arc has reduced cost zero), and then relaxes
-//!    every source once. Dijkstra therefore runs over the `m + 1` sources with an array
+//!    supply point that serves it (its reverse arc has reduced cost zero), and then may
+//!    relax every source once. Dijkstra therefore runs over the `m + 1` sources with an array
 //!    scan (the graph between sources is dense) and stops at the first source with room;
 //!    demand points of one class (the caller's: costs that differ only by a constant
-//!    offset, as the bound's groups of one price pattern) rank the sources alike, so of a
-//!    class only its point reached with the lowest `distance + offset - mu` relaxes the
-//!    sources (the others only the outside supplier). A class is not relaxed when first
+//!    offset, as the bound's groups priced alike by the shippers holding the SKU) rank the
+//!    sources alike, so of a class only its point reached with the lowest
+//!    `distance + offset - mu` relaxes the sources (the others only the outside supplier). A class is not relaxed when first
 //!    met: it waits in a heap keyed by a lower bound on what it could offer any source
 //!    (its floor, the two lowest `cost - offset + lambda` from an earlier phase, stays a
 //!    lower bound since `lambda` only grows), and is relaxed only once the next source to
@@ -73,9 +73,9 @@ pub struct Repaired {
 
 /// Demand points that rank the supply points alike: per demand point `j`, its class and
 /// its offset, such that `cost(i, j) - offset` is the same for every point of the class
-/// (for every supply point `i` with supply; empty ones are dropped before the classes are
-/// read). The solver relies on it for exactness; [`Classes::none`]
-/// claims nothing.
+/// (for every supply point `i` whose supply is above the rounding epsilon `EPS`: the others
+/// are dropped before the classes are read, so a caller may ignore them). The solver
+/// relies on it for exactness; [`Classes::none`] claims nothing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Classes {
     /// Each demand point's class, below the number of demand points.
